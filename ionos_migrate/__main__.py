@@ -1,0 +1,4 @@
+from ionos_migrate.cli import main
+
+if __name__ == "__main__":
+    main(prog_name="ionos-migrate")

@@ -1,0 +1,45 @@
+"""The ``ionos-migrate`` command line. The contract is in DESIGN.md.
+
+Subcommands load lazily, so ``scan`` does not pay for importing the server
+stack and ``shim serve`` does not pay for libcst.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from ionos_migrate import __version__
+
+# name -> "module:attribute"
+COMMANDS = {
+    "scan": "ionos_migrate.cli.migrate:scan",
+    "diff": "ionos_migrate.cli.migrate:diff",
+    "apply": "ionos_migrate.cli.migrate:apply",
+    "models": "ionos_migrate.cli.models:models",
+    "shim": "ionos_migrate.cli.shim:shim",
+    "emulator": "ionos_migrate.cli.emulator:emulator",
+    "verify": "ionos_migrate.cli.verify:verify",
+}
+
+# Exit codes of the contract.
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ionos-migrate")
+def main() -> None:
+    """Migrate code off the retired IONOS AI Model Hub native API."""

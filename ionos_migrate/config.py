@@ -1,0 +1,81 @@
+"""``[tool.ionos-migrate]`` in the scanned project's ``pyproject.toml``.
+
+Same keys as the command-line flags (dashes or underscores), ``models`` as a
+table. Flags win over the file.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from ionos_migrate.compat.model_map import ModelMap, ModelMapError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+TABLE = "ionos-migrate"
+
+
+class ConfigError(ValueError):
+    """A configuration problem, with a message that says where and what."""
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    path: Path | None = None  # the pyproject.toml it came from
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path | None:
+        return self.path.parent if self.path else None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+def find_pyproject(paths: Iterable[Path]) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above the first path given."""
+    for start in paths:
+        here = Path(start).resolve()
+        for folder in ([here] if here.is_dir() else []) + list(here.parents):
+            candidate = folder / "pyproject.toml"
+            if candidate.is_file():
+                return candidate
+        return None
+    return None
+
+
+def load_project_config(paths: Iterable[Path]) -> ProjectConfig:
+    path = find_pyproject(list(paths) or [Path(".")])
+    if path is None:
+        return ProjectConfig()
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    table = data.get("tool", {}).get(TABLE, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.{TABLE}] must be a table")
+    return ProjectConfig(path, {key.replace("-", "_"): value for key, value in table.items()})
+
+
+def load_model_map(config: ProjectConfig, model_map_file: Path | None = None) -> ModelMap:
+    """Bundled, then ``[tool.ionos-migrate.models]``, then the file: later wins."""
+    table = config.get("models")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{config.path}: [tool.{TABLE}.models] must be a table")
+    files: list[Path] = []
+    configured = config.get("model_map")
+    if configured and model_map_file is None and config.root:
+        files.append(config.root / configured)
+    if model_map_file is not None:
+        files.append(Path(model_map_file))
+    try:
+        return ModelMap.load(project_table=table, files=tuple(files))
+    except ModelMapError as exc:
+        raise ConfigError(str(exc)) from None
