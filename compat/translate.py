@@ -255,7 +255,7 @@ def rag_context(response: Union[CollectionQueryResponse, Mapping[str, Any]]) -> 
     texts = []
     for match in response.properties.matches:
         try:
-            texts.append(base64.b64decode(match.document.properties.content).decode("utf-8", "replace"))
+            texts.append(base64.b64decode("".join(match.document.properties.content.split()), validate=True).decode("utf-8", "replace"))
         except (binascii.Error, ValueError):
             raise TranslationError(
                 f"collection query answer: document {match.document.id} content is not base64", status=502

@@ -35,7 +35,7 @@ def models(model_map_file: Path | None, project: Path, as_json: bool) -> None:
 
     table = Table(title="Model map in force (later sources win: bundled < pyproject.toml < --model-map)")
     for column in ("legacy id", "model name", "kind", "source", "confidence"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for e in entries:
         table.add_row(e.legacy_id, e.name, e.kind, e.source, e.confidence)
     console = Console()
