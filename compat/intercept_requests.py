@@ -1,0 +1,96 @@
+"""requests: a transport adapter for the legacy and OpenAI hosts, in every Session.
+
+Patch: ``requests.Session.get_adapter`` returns :class:`ShimAdapter` for
+URLs on those two hosts (sessions made before ``install()`` included) and
+the session's own adapter for everything else. The adapter answers
+translated requests itself and hands rerouted or untouched ones to the
+session's real adapter.
+"""
+
+from __future__ import annotations
+
+import http
+from types import ModuleType
+from typing import Any, Callable
+
+from .legacy_service import Answer
+
+
+def patch(requests: ModuleType, router: Any, patcher: Any) -> None:
+    from .shim import INTERCEPTED_HOSTS
+
+    session_class = requests.Session
+    original_get_adapter = session_class.get_adapter
+
+    def get_adapter(self: Any, url: str) -> Any:
+        if _host(url) in INTERCEPTED_HOSTS:
+            return ShimAdapter(router, lambda target: original_get_adapter(self, target), requests)
+        return original_get_adapter(self, url)
+
+    patcher.set(session_class, "get_adapter", get_adapter)
+
+
+def _host(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+    return host.split(":", 1)[0].lower() if not host.startswith("[") else host
+
+
+class ShimAdapter:
+    """A ``requests`` transport adapter (the ``send``/``close`` interface of ``BaseAdapter``)."""
+
+    def __init__(self, router: Any, real_adapter: Callable[[str], Any], requests: ModuleType):
+        self.router = router
+        self.real_adapter = real_adapter
+        self.requests = requests
+
+    def send(self, request: Any, **kwargs: Any) -> Any:
+        decision = self.router.decide(request.method, request.url)
+        if decision is None:
+            return self.real_adapter(request.url).send(request, **kwargs)
+        if decision.kind == "reroute":
+            request.url = decision.url
+            request.headers.pop("Host", None)
+            return self.real_adapter(request.url).send(request, **kwargs)
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        answer = self.router.run_sync(request.method, decision.path, headers, _body_bytes(request.body))
+        return _response(self.requests, request, answer, self)
+
+    def close(self) -> None:
+        pass
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body)
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode("utf-8") if isinstance(data, str) else data
+    return b"".join(chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in body)
+
+
+def _response(requests: ModuleType, request: Any, answer: Answer, adapter: ShimAdapter) -> Any:
+    import io
+
+    response = requests.Response()
+    response.status_code = answer.status
+    response.headers = requests.structures.CaseInsensitiveDict(answer.headers)
+    response._content = answer.body
+    response.raw = io.BytesIO(answer.body)
+    response.encoding = "utf-8"
+    response.reason = _reason(answer.status)
+    response.url = request.url
+    response.request = request
+    response.connection = adapter
+    return response
+
+
+def _reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""

@@ -1,0 +1,86 @@
+"""urllib.request: the HTTP and HTTPS handlers of every opener.
+
+Patch: ``HTTPHandler.http_open`` and ``HTTPSHandler.https_open``. For the
+legacy and OpenAI hosts they answer translated requests themselves (as an
+``addinfourl``, so the opener's error processor raises ``HTTPError`` for
+4xx/5xx as it always did) and open rerouted ones against the new URL;
+everything else goes to the original method.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+from types import ModuleType
+from typing import Any
+
+from .legacy_service import Answer
+
+
+def patch(urllib_request: ModuleType, router: Any, patcher: Any) -> None:
+    http_original = urllib_request.HTTPHandler.http_open
+    https_original = urllib_request.HTTPSHandler.https_open
+
+    def http_open(self: Any, req: Any) -> Any:
+        answered = _open(urllib_request, router, self, req)
+        return http_original(self, req) if answered is None else answered
+
+    def https_open(self: Any, req: Any) -> Any:
+        answered = _open(urllib_request, router, self, req)
+        return https_original(self, req) if answered is None else answered
+
+    patcher.set(urllib_request.HTTPHandler, "http_open", http_open)
+    patcher.set(urllib_request.HTTPSHandler, "https_open", https_open)
+
+
+def _open(urllib_request: ModuleType, router: Any, handler: Any, req: Any) -> Any:
+    method = req.get_method()
+    decision = router.decide(method, req.full_url)
+    if decision is None:
+        return None
+    if decision.kind == "reroute":
+        return _open_elsewhere(urllib_request, handler, req, decision.url)
+    headers = {name.lower(): value for name, value in req.header_items()}
+    answer = router.run_sync(method, decision.path, headers, _body_bytes(req.data))
+    return _response(answer, req.full_url)
+
+
+def _open_elsewhere(urllib_request: ModuleType, handler: Any, req: Any, url: str) -> Any:
+    """The same request, sent to ``url`` by this handler's own ``do_open``."""
+    new = urllib_request.Request(url, data=req.data, method=req.get_method())
+    for name, value in req.headers.items():
+        new.add_header(name, value)
+    for name, value in req.unredirected_hdrs.items():
+        if name.lower() != "host":
+            new.add_unredirected_header(name, value)
+    new.timeout = getattr(req, "timeout", None)
+    if url.startswith("https:"):
+        return handler.do_open(http.client.HTTPSConnection, new, context=getattr(handler, "_context", None))
+    return handler.do_open(http.client.HTTPConnection, new)
+
+
+def _body_bytes(data: Any) -> bytes:
+    if data is None:
+        return b""
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data)
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    if hasattr(data, "read"):
+        return data.read()
+    return b"".join(data)
+
+
+def _response(answer: Answer, url: str) -> Any:
+    import urllib.response
+
+    message = http.client.HTTPMessage()
+    for name, value in answer.headers.items():
+        message[name] = value
+    message["content-length"] = str(len(answer.body))
+    response = urllib.response.addinfourl(io.BytesIO(answer.body), message, url, answer.status)
+    try:
+        response.msg = http.HTTPStatus(answer.status).phrase
+    except ValueError:
+        response.msg = ""
+    return response

@@ -1,0 +1,350 @@
+"""The one translate-and-call core behind the in-process shim and the proxy.
+
+A legacy request becomes an *exchange*: a generator that yields the upstream
+HTTP calls it needs (:class:`Outgoing`) and receives their answers
+(:class:`Answer`), then returns the legacy answer. It does no I/O itself, so
+the sync shim (requests, httpx, urllib), the async shim (httpx, aiohttp) and
+the proxy (aiohttp) all drive the very same code with :func:`run_sync` or
+:func:`run_async` and cannot drift apart. Retries live in the drivers, from
+one pure policy (:func:`retry_delay`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Awaitable, Callable, Generator, Literal, Mapping, Optional
+
+from pydantic import ValidationError
+
+from . import rules, translate
+from .model_map import ModelMap
+from .schemas import ImageGenerationRequest, LegacyError
+from .translate import RagPlan, TranslationError
+
+JSON_TYPE = "application/json"
+TRACE_HEADER = "x-trace-id"
+DEFAULT_TIMEOUT = 120.0  # seconds; a long generation is slow, not broken
+DEFAULT_CONNECT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One HTTP call the core wants made. ``url`` is always built from configuration."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: Optional[bytes] = None
+
+
+@dataclass
+class Answer:
+    """An HTTP answer: upstream's to the core, or the core's legacy one. Header names lower-case."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> object:
+        return json.loads(self.body)
+
+
+FailureKind = Literal["connect", "timeout", "protocol"]
+
+
+class UpstreamFailure(Exception):
+    """The upstream could not be reached or did not answer properly.
+
+    ``connect``: nothing was delivered (safe to retry). ``timeout`` and
+    ``protocol`` (connection reset, garbage on the wire): the request may
+    have been delivered, so a prediction is never retried after them.
+    """
+
+    def __init__(self, kind: FailureKind, detail: str = ""):
+        super().__init__(detail or kind)
+        self.kind = kind
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    retries: int = 2  # extra attempts after the first
+    backoff: float = 0.1  # seconds, doubled per attempt, when upstream gives no Retry-After
+    max_retry_after: float = 10.0  # a longer Retry-After is handed to the caller instead of waited out
+
+
+Exchange = Generator[Outgoing, Answer, Answer]
+
+
+@dataclass
+class Result:
+    answer: Answer
+    upstream_seconds: float = 0.0  # time spent waiting on upstream calls, retries included
+    attempts: int = 0
+
+
+# --- answers --------------------------------------------------------------
+
+
+def new_trace_id() -> str:
+    return uuid.uuid4().hex
+
+
+def json_answer(status: int, body: bytes, *, trace_id: str | None = None, extra: Mapping[str, str] | None = None) -> Answer:
+    headers = {"content-type": JSON_TYPE, TRACE_HEADER: trace_id or new_trace_id()}
+    if extra:
+        headers.update(extra)
+    return Answer(status, headers, body)
+
+
+def error_answer(status: int, message: str, *, trace_id: str | None = None, extra: Mapping[str, str] | None = None) -> Answer:
+    """A legacy error body (``{"httpStatus", "messages"}``) with an ``x-trace-id``."""
+    body = translate.legacy_error(status, message).model_dump_json().encode()
+    return json_answer(status, body, trace_id=trace_id, extra=extra)
+
+
+def upstream_error_answer(answer: Answer, *, trace_id: str | None = None) -> Answer:
+    """An upstream error answer -> the legacy error shape, same status; Retry-After kept."""
+    extra = {"retry-after": answer.headers["retry-after"]} if "retry-after" in answer.headers else None
+    trace_id = trace_id or answer.headers.get(TRACE_HEADER) or answer.headers.get("x-request-id")
+    if _is_legacy_error(answer.body):  # the collections API already speaks it
+        return json_answer(answer.status, answer.body, trace_id=trace_id, extra=extra)
+    legacy = translate.error_to_legacy(answer.status, answer.body)
+    return json_answer(answer.status, legacy.model_dump_json().encode(), trace_id=trace_id, extra=extra)
+
+
+def failure_answer(failure: UpstreamFailure) -> Answer:
+    if failure.kind == "timeout":
+        return error_answer(504, "the upstream did not answer in time")
+    if failure.kind == "connect":
+        return error_answer(502, "the upstream could not be reached")
+    return error_answer(502, "the upstream connection failed before a complete answer arrived")
+
+
+def _is_legacy_error(body: bytes) -> bool:
+    if not body.startswith(b"{") or b"httpStatus" not in body:
+        return False
+    try:
+        LegacyError.model_validate_json(body)
+    except ValidationError:
+        return False
+    return True
+
+
+# --- the service ----------------------------------------------------------
+
+
+@dataclass
+class LegacyService:
+    """What the legacy API did, done on top of the OpenAI-compatible one.
+
+    ``upstream`` is an OpenAI-compatible base URL ending in ``/v1``;
+    ``legacy_upstream`` is where collection queries (server-side RAG) go.
+    ``token`` is used only when a caller sends no ``Authorization``.
+    """
+
+    upstream: str = rules.OPENAI_BASE_URL
+    legacy_upstream: str = rules.LEGACY_BASE_URL
+    model_map: ModelMap = field(default_factory=ModelMap.bundled)
+    token: Optional[str] = None
+    timeout: float = DEFAULT_TIMEOUT
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+    def __post_init__(self) -> None:
+        self.upstream = self.upstream.rstrip("/")
+        self.legacy_upstream = self.legacy_upstream.rstrip("/")
+
+    # --- routing -----------------------------------------------------------
+
+    def exchange(self, method: str, path: str, headers: Mapping[str, str], body: bytes | None,
+                 *, base_url: str = rules.LEGACY_BASE_URL) -> Exchange | None:
+        """The exchange for a translated legacy endpoint, or None when ``path`` is not one."""
+        if path.rstrip("/") == rules.LEGACY_MODELS_PATH:
+            return self.models(headers, base_url=base_url) if method == "GET" else self.method_not_allowed(method, path)
+        match = rules.PREDICTIONS_PATH_RE.match(path)
+        if match:
+            if method != "POST":
+                return self.method_not_allowed(method, path)
+            return self.predictions(match["model_id"], headers, body or b"")
+        return None
+
+    def method_not_allowed(self, method: str, path: str) -> Exchange:
+        return _done(error_answer(405, f"{method} is not allowed on {path}"))
+
+    # --- endpoints -----------------------------------------------------------
+
+    def models(self, headers: Mapping[str, str], *, base_url: str = rules.LEGACY_BASE_URL) -> Exchange:
+        answer = yield Outgoing("GET", self.openai_url(rules.OPENAI_MODELS_PATH), self.upstream_headers(headers))
+        if answer.status >= 400:
+            return upstream_error_answer(answer)
+        try:
+            collection = translate.models_to_legacy(_json(answer.body, "models list"), self.model_map, base_url=base_url)
+        except TranslationError as exc:
+            return error_answer(exc.status, exc.message)
+        return json_answer(200, collection.model_dump_json(exclude_none=True).encode(), trace_id=_trace(answer))
+
+    def predictions(self, model_id: str, headers: Mapping[str, str], body: bytes) -> Exchange:
+        started = time.perf_counter()
+        try:
+            request = translate.parse_legacy_request(body)
+            plan = translate.to_openai(request, model_id, self.model_map)
+        except TranslationError as exc:
+            return error_answer(exc.status, exc.message)
+        upstream_headers = self.upstream_headers(headers)
+        if isinstance(plan, RagPlan):
+            found = yield Outgoing("POST", self.legacy_upstream + plan.query_path, upstream_headers,
+                                   plan.query.model_dump_json().encode())
+            if found.status >= 400:
+                return upstream_error_answer(found)
+            try:
+                plan = plan.build(_json(found.body, "collection query answer"))
+            except TranslationError as exc:
+                return error_answer(exc.status, exc.message)
+        path = rules.OPENAI_IMAGES_PATH if isinstance(plan, ImageGenerationRequest) else rules.OPENAI_CHAT_PATH
+        answer = yield Outgoing("POST", self.openai_url(path), upstream_headers, plan.model_dump_json(exclude_none=True).encode())
+        if answer.status >= 400:
+            return upstream_error_answer(answer)
+        try:
+            legacy = translate.to_legacy(answer.body, request, duration=time.perf_counter() - started)
+        except TranslationError as exc:
+            return error_answer(exc.status, exc.message, trace_id=_trace(answer))
+        return json_answer(200, legacy.model_dump_json(exclude_none=True).encode(), trace_id=_trace(answer))
+
+    # --- helpers -------------------------------------------------------------
+
+    def openai_url(self, path: str) -> str:
+        """``/v1/chat/completions`` -> ``<upstream>/chat/completions`` (upstream ends in /v1)."""
+        return self.upstream + path.removeprefix("/v1")
+
+    def upstream_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """Only what upstream needs: the caller's bearer token (or the configured one) and JSON."""
+        out = {"content-type": JSON_TYPE, "accept": JSON_TYPE}
+        authorization = headers.get("authorization")
+        if authorization:
+            out["authorization"] = authorization
+        elif self.token:
+            out["authorization"] = f"Bearer {self.token}"
+        return out
+
+
+def _done(answer: Answer) -> Exchange:
+    return answer
+    yield  # pragma: no cover - makes this a generator
+
+
+def _json(body: bytes, what: str) -> object:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise TranslationError(f"{what} from upstream is not JSON", status=502) from None
+
+
+def _trace(answer: Answer) -> str | None:
+    return answer.headers.get(TRACE_HEADER) or answer.headers.get("x-request-id")
+
+
+# --- retries ----------------------------------------------------------------
+
+
+def retry_delay(policy: RetryPolicy, attempt: int, answer: Answer | None, failure: UpstreamFailure | None) -> float | None:
+    """Seconds to wait before attempt ``attempt + 1``, or None for no retry.
+
+    Retried: 429 and 503 (the server refused before doing anything) and
+    connect errors (nothing was sent). Never retried: timeouts, resets and
+    other statuses, because a prediction is not idempotent.
+    """
+    if attempt >= policy.retries:
+        return None
+    if failure is not None:
+        return policy.backoff * 2**attempt if failure.kind == "connect" else None
+    if answer is None or answer.status not in (429, 503):
+        return None
+    wait = parse_retry_after(answer.headers.get("retry-after"))
+    if wait is None:
+        return policy.backoff * 2**attempt
+    return wait if wait <= policy.max_retry_after else None
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """``Retry-After``: seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+# --- drivers ----------------------------------------------------------------
+
+SyncSend = Callable[[Outgoing], Answer]
+AsyncSend = Callable[[Outgoing], Awaitable[Answer]]
+
+
+def run_sync(exchange: Exchange, send: SyncSend, policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep) -> Result:
+    result = Result(Answer(0, {}, b""))
+    try:
+        outgoing = next(exchange)
+        while True:
+            for attempt in range(policy.retries + 1):
+                started = time.perf_counter()
+                answer, failure = _call_sync(send, outgoing)
+                result.upstream_seconds += time.perf_counter() - started
+                result.attempts += 1
+                wait = retry_delay(policy, attempt, answer, failure)
+                if wait is None:
+                    break
+                sleep(wait)
+            if failure is not None:
+                result.answer = failure_answer(failure)
+                return result
+            outgoing = exchange.send(answer)
+    except StopIteration as done:
+        result.answer = done.value
+        return result
+
+
+async def run_async(exchange: Exchange, send: AsyncSend, policy: RetryPolicy) -> Result:
+    result = Result(Answer(0, {}, b""))
+    try:
+        outgoing = next(exchange)
+        while True:
+            for attempt in range(policy.retries + 1):
+                started = time.perf_counter()
+                answer, failure = await _call_async(send, outgoing)
+                result.upstream_seconds += time.perf_counter() - started
+                result.attempts += 1
+                wait = retry_delay(policy, attempt, answer, failure)
+                if wait is None:
+                    break
+                await asyncio.sleep(wait)
+            if failure is not None:
+                result.answer = failure_answer(failure)
+                return result
+            outgoing = exchange.send(answer)
+    except StopIteration as done:
+        result.answer = done.value
+        return result
+
+
+def _call_sync(send: SyncSend, outgoing: Outgoing) -> tuple[Answer | None, UpstreamFailure | None]:
+    try:
+        return send(outgoing), None
+    except UpstreamFailure as failure:
+        return None, failure
+
+
+async def _call_async(send: AsyncSend, outgoing: Outgoing) -> tuple[Answer | None, UpstreamFailure | None]:
+    try:
+        return await send(outgoing), None
+    except UpstreamFailure as failure:
+        return None, failure

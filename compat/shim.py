@@ -1,0 +1,273 @@
+"""The in-process shim: legacy calls made by unchanged Python code keep working.
+
+``install()`` hooks the HTTP libraries (requests, httpx, httpx2, aiohttp,
+urllib.request; each at the moment it is imported, so nothing is imported
+eagerly). For every request to the legacy host it decides:
+
+- ``GET /models`` and ``POST /models/{id}/predictions``: answered by the
+  shared core (``legacy_service``), which calls the OpenAI-compatible
+  ``upstream`` and translates the answer back (``translate=True``);
+- any other legacy-host path (``/collections...``): sent unchanged, to
+  ``legacy_upstream`` when one is given;
+- requests to the OpenAI host go to ``upstream`` when it is not the default.
+
+Every other request is untouched. ``uninstall()`` puts everything back.
+docs/runtime.md lists every patch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.abc
+import sys
+import threading
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Callable, Iterator, Literal, Mapping
+from urllib.parse import urlsplit
+
+from . import rules
+from .legacy_service import DEFAULT_TIMEOUT, Answer, LegacyService, RetryPolicy, run_async, run_sync
+from .model_map import ModelMap
+
+INTERCEPTED_HOSTS = frozenset({rules.LEGACY_HOST, rules.OPENAI_HOST})
+
+# library module -> "interceptor module" whose ``patch(module, router, patcher)`` hooks it
+INTERCEPTORS = {
+    "requests": "ionos_migrate.compat.intercept_requests",
+    "httpx": "ionos_migrate.compat.intercept_httpx",
+    "httpx2": "ionos_migrate.compat.intercept_httpx",
+    "aiohttp": "ionos_migrate.compat.intercept_aiohttp",
+    "urllib.request": "ionos_migrate.compat.intercept_urllib",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: Literal["translate", "reroute"]
+    url: str = ""  # reroute: where to
+    path: str = ""  # translate: the legacy path
+
+
+class Router:
+    """Decides what happens to a request, and runs the core for translated ones."""
+
+    def __init__(self, service: LegacyService, *, translate: bool, reroute_legacy: bool, reroute_openai: bool):
+        from .upstream import AsyncHttpxSender, SyncHttpxSender
+
+        self.service = service
+        self.translate = translate
+        self.reroute_legacy = reroute_legacy
+        self.reroute_openai = reroute_openai
+        self.sync_send = SyncHttpxSender(service.timeout)
+        self.async_send = AsyncHttpxSender(service.timeout)
+
+    def decide(self, method: str, url: str) -> Decision | None:
+        """None: leave the request alone."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if host not in INTERCEPTED_HOSTS or parts.port not in (None, 443, 80):
+            return None
+        path = parts.path or "/"
+        if host == rules.LEGACY_HOST:
+            if self.translate and _is_translated_path(path):
+                return Decision("translate", path=path)
+            if self.reroute_legacy:
+                return Decision("reroute", url=_join(self.service.legacy_upstream, path, parts.query))
+            return None
+        if self.reroute_openai:
+            base = self.service.upstream
+            if path == "/v1" or path.startswith("/v1/"):
+                return Decision("reroute", url=_join(base, path[3:], parts.query))
+            origin = urlsplit(base)
+            return Decision("reroute", url=_join(f"{origin.scheme}://{origin.netloc}", path, parts.query))
+        return None
+
+    def run_sync(self, method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> Answer:
+        exchange = self.service.exchange(method, path, headers, body)
+        assert exchange is not None  # decide() only routes translated paths here
+        return run_sync(exchange, self.sync_send, self.service.retry).answer
+
+    async def run_async(self, method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> Answer:
+        exchange = self.service.exchange(method, path, headers, body)
+        assert exchange is not None
+        return (await run_async(exchange, self.async_send, self.service.retry)).answer
+
+    def close(self) -> None:
+        self.sync_send.close()
+
+
+def _is_translated_path(path: str) -> bool:
+    return path.rstrip("/") == rules.LEGACY_MODELS_PATH or bool(rules.PREDICTIONS_PATH_RE.match(path))
+
+
+def _join(base: str, path: str, query: str) -> str:
+    return base.rstrip("/") + path + (f"?{query}" if query else "")
+
+
+# --- patching, recorded so it can be undone exactly ----------------------------
+
+_MISSING = object()
+
+
+class Patcher:
+    """Sets attributes and remembers what was there (or that nothing was)."""
+
+    def __init__(self) -> None:
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def set(self, owner: Any, name: str, value: Any) -> None:
+        self._undo.append((owner, name, owner.__dict__.get(name, _MISSING)))
+        setattr(owner, name, value)
+
+    def undo(self) -> None:
+        for owner, name, old in reversed(self._undo):
+            if old is _MISSING:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, old)
+        self._undo.clear()
+
+
+class _PostImportHook(importlib.abc.MetaPathFinder):
+    """Runs a callback right after a watched module is first imported.
+
+    It finds the module's spec the normal way and wraps that one loader
+    instance's ``exec_module``; it never loads anything itself.
+    """
+
+    def __init__(self, callbacks: dict[str, Callable[[ModuleType], None]]):
+        self.callbacks = callbacks
+        self._busy: set[str] = set()
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        callback = self.callbacks.get(fullname)
+        if callback is None or fullname in self._busy:
+            return None
+        self._busy.add(fullname)
+        try:
+            import importlib.util
+
+            spec = importlib.util.find_spec(fullname)
+        finally:
+            self._busy.discard(fullname)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return None
+        original = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            original(module)
+            callback(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+# --- install / uninstall ------------------------------------------------------
+
+
+class _Installation:
+    def __init__(self, router: Router):
+        self.router = router
+        self.patcher = Patcher()
+        self.hook = _PostImportHook({name: self._patch for name in INTERCEPTORS})
+        self.patched: list[str] = []
+        self._lock = threading.RLock()
+
+    def start(self) -> None:
+        sys.meta_path.insert(0, self.hook)
+        for name in INTERCEPTORS:
+            module = sys.modules.get(name)
+            if module is not None:
+                self._patch(module)
+
+    def _patch(self, module: ModuleType) -> None:
+        import importlib
+
+        with self._lock:
+            if module.__name__ in self.patched:
+                return
+            interceptor = importlib.import_module(INTERCEPTORS[module.__name__])
+            interceptor.patch(module, self.router, self.patcher)
+            self.patched.append(module.__name__)
+
+    def stop(self) -> None:
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self.hook)
+        with self._lock:
+            self.patcher.undo()
+            self.patched.clear()
+        self.router.close()
+
+
+_current: _Installation | None = None
+_install_lock = threading.Lock()
+
+
+def install(
+    *,
+    upstream: str | None = None,
+    legacy_upstream: str | None = None,
+    model_map: ModelMap | None = None,
+    translate: bool = True,
+    token: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    retries: int = RetryPolicy.retries,
+) -> None:
+    """Intercept legacy calls in this process. Calling it again replaces the configuration.
+
+    ``upstream``: OpenAI-compatible base URL ending in ``/v1`` (default the
+    IONOS endpoint). ``legacy_upstream``: where collection requests go
+    (default: the real legacy host, untouched). ``translate=False``: route
+    only, translate nothing. ``token``: used when a caller sends no
+    ``Authorization``. ``timeout``: seconds to wait for an upstream answer.
+    """
+    global _current
+    upstream_url = (upstream or rules.OPENAI_BASE_URL).rstrip("/")
+    service = LegacyService(
+        upstream=upstream_url,
+        legacy_upstream=legacy_upstream or rules.LEGACY_BASE_URL,
+        model_map=model_map if model_map is not None else ModelMap.bundled(),
+        token=token,
+        timeout=timeout,
+        retry=RetryPolicy(retries=retries),
+    )
+    router = Router(
+        service,
+        translate=translate,
+        reroute_legacy=legacy_upstream is not None,
+        reroute_openai=upstream_url != rules.OPENAI_BASE_URL,
+    )
+    with _install_lock:
+        if _current is not None:
+            _current.stop()
+        _current = _Installation(router)
+        _current.start()
+
+
+def uninstall() -> None:
+    """Undo :func:`install`: every patched attribute gets its old value back. Safe to call twice."""
+    global _current
+    with _install_lock:
+        if _current is not None:
+            _current.stop()
+            _current = None
+
+
+def installed() -> bool:
+    return _current is not None
+
+
+def patched_libraries() -> list[str]:
+    """The libraries hooked so far (a library is hooked when it is imported)."""
+    return list(_current.patched) if _current else []
+
+
+@contextlib.contextmanager
+def shim(**options: Any) -> Iterator[None]:
+    """``with shim(upstream=...):`` install for the block, then uninstall."""
+    install(**options)
+    try:
+        yield
+    finally:
+        uninstall()
