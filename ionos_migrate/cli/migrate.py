@@ -1,0 +1,262 @@
+"""``scan``, ``diff`` and ``apply``: the migration commands (contract in DESIGN.md).
+
+Exit codes: ``scan`` 0 nothing found / 1 sites found; ``diff`` 0 nothing to
+change / 1 changes proposed; ``apply`` 0 all migrated / 1 sites left for
+manual work; all three 2 for usage errors and failures of the tool itself.
+A file that cannot be parsed is an ``error`` finding (exit 1), not a failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+
+from ionos_migrate.cli import EXIT_ERROR, EXIT_FOUND, EXIT_OK
+from ionos_migrate.cli.options import model_map_option
+from ionos_migrate.codemods.api import Finding, MigrationContext
+from ionos_migrate.config import ConfigError, ProjectConfig, load_model_map, load_project_config
+from ionos_migrate.discovery import ShardError, parse_shard
+from ionos_migrate.engine import Progress, RunOptions, RunResult, run, write_changes
+from ionos_migrate.reports import FORMATS, ReportError, format_for, write_report
+
+TARGETS = ("http", "openai")
+# Progress bars only for runs with at least this many files to parse.
+PROGRESS_FROM = 50
+# Short column names, so the summary fits an 80-column terminal.
+TERMINAL_LABELS = {
+    "files_scanned": "scanned", "files_prefiltered_out": "skipped", "files_parsed": "parsed",
+    "files_changed": "changed", "sites_migrated": "migrated", "sites_manual": "manual", "errors": "errors",
+    "elapsed_seconds": "seconds",
+}
+
+
+class ToolError(click.ClickException):
+    """A usage or tool error: the contract's exit 2 (click's own default is 1)."""
+
+    exit_code = EXIT_ERROR
+
+
+def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--target", type=click.Choice(TARGETS), default=None,
+                     help="http: keep the code's HTTP library (default); openai: move to the openai SDK."),
+        model_map_option,
+        click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                     help="Write a report: .json, .sarif, .md or .html."),
+        click.option("--format", "report_format", type=click.Choice(FORMATS), default=None,
+                     help="Report format, when the --report suffix does not say."),
+        click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
+                     help="Worker processes (default: one per core; 1: no pool)."),
+        click.option("--shard", default=None, metavar="I/N", help="Take only the I-th of N stable shares of the files."),
+        click.option("--include", multiple=True, metavar="GLOB", help="Only files matching (gitignore syntax)."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching (gitignore syntax)."),
+        click.option("--no-progress", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.command()
+@_common_options
+def scan(**kwargs: Any) -> None:
+    """List legacy call sites. Exit 0: none; 1: some found; 2: error."""
+    _execute("scan", **kwargs)
+
+
+@click.command()
+@_common_options
+def diff(**kwargs: Any) -> None:
+    """Show the rewrite as a unified diff; nothing is written. Exit 0: nothing to change; 1: changes proposed."""
+    _execute("diff", **kwargs)
+
+
+@click.command()
+@_common_options
+@click.option("--allow-dirty", is_flag=True, help="Also rewrite files with uncommitted changes.")
+def apply(**kwargs: Any) -> None:
+    """Rewrite in place. Exit 0: all migrated; 1: sites left for manual work; 2: error."""
+    _execute("apply", **kwargs)
+
+
+# --- the run -------------------------------------------------------------------
+
+
+def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model_map_file: Path | None,
+             report_path: Path | None, report_format: str | None, jobs: int | None, shard: str | None,
+             include: tuple[str, ...], exclude: tuple[str, ...], no_progress: bool, allow_dirty: bool = False) -> None:
+    paths = paths or (Path("."),)
+    try:
+        config = load_project_config(paths)
+        options = RunOptions(
+            paths=paths,
+            include=include or _strings(config, "include"),
+            exclude=exclude or _strings(config, "exclude"),
+            markers=_strings(config, "markers"),
+            jobs=jobs if jobs is not None else _jobs(config),
+            shard=parse_shard(shard) if shard else None,
+        )
+        context = MigrationContext(model_map=load_model_map(config, model_map_file),
+                                   target=target or _target(config))
+        fmt = format_for(report_path, report_format) if report_path else None
+    except (ConfigError, ShardError, ReportError) as exc:
+        raise ToolError(str(exc)) from None
+
+    show_progress = not no_progress and sys.stderr.isatty()
+    try:
+        with _progress_bar(show_progress) as progress:
+            result = run(options, context, progress=progress)
+    except FileNotFoundError as exc:
+        raise ToolError(str(exc)) from None
+
+    written = False
+    if command == "apply" and result.changed:
+        _refuse_dirty(result, allow_dirty)
+        write_changes(result)
+        written = True
+
+    code = exit_code(command, result)
+    _print_results(command, result, written)
+    if report_path and fmt:
+        try:
+            write_report(result, report_path, fmt, command=command, written=written, exit_code=code)
+        except ReportError as exc:
+            raise ToolError(str(exc)) from None
+    click.get_current_context().exit(code)
+
+
+def exit_code(command: str, result: RunResult) -> int:
+    if result.crashed:
+        return EXIT_ERROR
+    statuses = {f.status for f in result.findings}
+    if command == "scan":
+        found = bool(statuses & {"migrated", "manual", "error"})
+    elif command == "diff":
+        found = bool(result.changed) or bool(statuses & {"manual", "error"})
+    else:
+        found = bool(statuses & {"manual", "error"})
+    return EXIT_FOUND if found else EXIT_OK
+
+
+def _refuse_dirty(result: RunResult, allow_dirty: bool) -> None:
+    if allow_dirty:
+        return
+    from ionos_migrate.gitstate import uncommitted
+
+    dirty = uncommitted(outcome.abs_path for outcome in result.changed)
+    if dirty:
+        by_path = {o.abs_path: o.path for o in result.changed}
+        lines = [f"  {by_path.get(path, path)}: {why}" for path, why in sorted(dirty.items())]
+        raise ToolError(
+            "apply would rewrite files that have uncommitted changes, so nothing was written:\n" + "\n".join(lines)
+            + "\nCommit or stash them first (then the migration is its own reviewable diff), or pass --allow-dirty."
+        )
+
+
+# --- configuration ---------------------------------------------------------------
+
+
+def _strings(config: ProjectConfig, key: str) -> tuple[str, ...]:
+    value = config.get(key, ())
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{config.path}: [tool.ionos-migrate] {key} must be a list of strings")
+    return tuple(value)
+
+
+def _jobs(config: ProjectConfig) -> int:
+    value = config.get("jobs", 0)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{config.path}: [tool.ionos-migrate] jobs must be a whole number >= 0")
+    return value
+
+
+def _target(config: ProjectConfig) -> str:
+    value = config.get("target", "http")
+    if value not in TARGETS:
+        raise ConfigError(f"{config.path}: [tool.ionos-migrate] target must be one of {', '.join(TARGETS)}")
+    return value
+
+
+# --- terminal output ----------------------------------------------------------------
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
+    if not enabled:
+        yield None
+        return
+    from rich.progress import Progress as RichProgress
+
+    with RichProgress(transient=True, console=_stderr_console()) as bar:
+        task = None
+
+        def advance(done: int, total: int) -> None:
+            nonlocal task
+            if total < PROGRESS_FROM:
+                return
+            if task is None:
+                task = bar.add_task("parsing", total=total)
+            bar.update(task, completed=done)
+
+        yield advance
+
+
+def _print_results(command: str, result: RunResult, written: bool) -> None:
+    if command == "diff":
+        _print_diff(result)
+        for finding in result.findings:  # what the diff cannot show: sites left for a human
+            if finding.status in ("manual", "error"):
+                click.echo(_finding_line(finding), err=True)
+    else:
+        for finding in result.findings:
+            click.echo(_finding_line(finding))
+    _print_summary(command, result, written)
+
+
+def _print_diff(result: RunResult) -> None:
+    colour = sys.stdout.isatty()
+    for outcome in result.changed:
+        for line in outcome.diff().splitlines(keepends=True):
+            click.echo(_colour_diff_line(line) if colour else line, nl=False, color=colour)
+
+
+def _colour_diff_line(line: str) -> str:
+    if line.startswith(("+++", "---")):
+        return click.style(line, bold=True)
+    if line.startswith("+"):
+        return click.style(line, fg="green")
+    if line.startswith("-"):
+        return click.style(line, fg="red")
+    if line.startswith("@@"):
+        return click.style(line, fg="cyan")
+    return line
+
+
+def _finding_line(f: Finding) -> str:
+    where = f"{f.path}[cell {f.cell}]" if f.cell is not None else f.path
+    return f"{where}:{f.line}:{f.column}: {f.status} [{f.rule}] {f.message}"
+
+
+def _print_summary(command: str, result: RunResult, written: bool) -> None:
+    from rich.table import Table
+
+    summary = result.summary()
+    title = f"ionos-migrate {command}" + (": files written" if written else ": nothing written" if command != "scan" else "")
+    table = Table(title=title, title_justify="left")
+    for label in TERMINAL_LABELS.values():
+        table.add_column(label, justify="right")
+    table.add_row(*(str(summary[key]) for key in TERMINAL_LABELS))
+    _stderr_console().print(table)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)

@@ -1,0 +1,380 @@
+"""One run over a tree: discover, prefilter, index, transform in parallel.
+
+The engine reads files and hands text to the codemods
+(``ionos_migrate.codemods.transform``); they hand text and findings back.
+Nothing here writes: :func:`write_changes` does, when the CLI says so. Work that needs libcst runs in worker processes (or inline for a handful
+of files, where starting a pool costs more than it saves), so the parent's
+hot path (walking and prefiltering) never imports it.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from ionos_migrate.codemods.api import Finding, MigrationContext, ProjectIndex
+from ionos_migrate.discovery import SourceFile, discover, in_shard
+from ionos_migrate.notebooks import NotebookError, mask_ipython, read_notebook, unmask_ipython
+from ionos_migrate.prefilter import markers, prefilter
+from ionos_migrate.sourcetext import SourceDecodeError, decode_python, to_newline_style
+from ionos_migrate.textfiles import scan_text
+from ionos_migrate.writer import WriteError, atomic_write
+
+# Below this many files to parse, a process pool costs more than it saves.
+INLINE_BELOW = 8
+RULE_PARSE = "parse-error"
+RULE_READ = "read-error"
+RULE_INTERNAL = "internal-error"
+RULE_WRITE = "write-error"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    paths: tuple[Path, ...] = (Path("."),)
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()
+    jobs: int = 0  # 0: one per core
+    shard: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed unit: the whole file, or one notebook cell."""
+
+    label: str
+    old: str
+    new: str
+
+    def unified_diff(self) -> str:
+        lines = difflib.unified_diff(
+            _diff_lines(self.old), _diff_lines(self.new), fromfile=f"a/{self.label}", tofile=f"b/{self.label}"
+        )
+        return "".join(lines)
+
+
+@dataclass
+class FileOutcome:
+    path: str  # as reports show it
+    abs_path: Path
+    kind: str
+    findings: list[Finding] = field(default_factory=list)
+    original: bytes | None = None  # set only when the file would change
+    new: bytes | None = None
+    changes: list[Change] = field(default_factory=list)
+    parsed: bool = False
+    crashed: bool = False  # a rule failed: a bug in the tool, not in the file
+
+    @property
+    def changed(self) -> bool:
+        return self.new is not None
+
+    def diff(self) -> str:
+        return "".join(change.unified_diff() for change in self.changes)
+
+    def mark_unwritten(self, reason: str) -> None:
+        """The write failed: nothing was migrated here after all, and the report must say so."""
+        self.findings = [
+            replace(f, status="manual", message=f"not written ({reason}): {f.message}") if f.status == "migrated" else f
+            for f in self.findings
+        ]
+        self.findings.append(_error(self.path, RULE_WRITE, reason))
+        self.new = None
+        self.changes = []
+
+
+@dataclass
+class RunResult:
+    outcomes: list[FileOutcome]
+    files_scanned: int
+    prefiltered_out: int
+    kept_via_import: int
+    elapsed: float = 0.0
+
+    @property
+    def findings(self) -> list[Finding]:
+        found = [f for outcome in self.outcomes for f in outcome.findings]
+        return sorted(found, key=lambda f: (f.path, f.cell if f.cell is not None else -1, f.line, f.column))
+
+    @property
+    def files_parsed(self) -> int:
+        return sum(outcome.parsed for outcome in self.outcomes)
+
+    @property
+    def changed(self) -> list[FileOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.changed]
+
+    @property
+    def crashed(self) -> bool:
+        return any(outcome.crashed for outcome in self.outcomes)
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes for f in outcome.findings if f.status == status)
+
+    def summary(self) -> dict[str, int | float]:
+        return {
+            "files_scanned": self.files_scanned,
+            "files_prefiltered_out": self.prefiltered_out,
+            "files_parsed": self.files_parsed,
+            "files_changed": len(self.changed),
+            "sites_migrated": self.count("migrated"),
+            "sites_manual": self.count("manual"),
+            "errors": self.count("error"),
+            "info": self.count("info"),
+            "elapsed_seconds": round(self.elapsed, 3),
+        }
+
+
+Progress = Callable[[int, int], None]  # (files done, files to parse)
+
+
+def run(options: RunOptions, context: MigrationContext, *, progress: Progress | None = None) -> RunResult:
+    started = time.perf_counter()
+    everything = discover(options.paths, include=options.include, exclude=options.exclude)
+    # The project index must see every shard's constants; only the transform is sharded.
+    pre = prefilter(everything, markers(options.markers))
+    mine = _in_shard(everything, options.shard)
+    kept_mine = [f for f in pre.kept if f in mine]
+    outcomes = [_unreadable(file, reason) for file, reason in pre.unreadable if file in mine]
+    outcomes += [_scan_text_file(file) for file in kept_mine if file.kind == "text"]
+    code = [f for f in kept_mine if f.kind != "text"]
+    modules = [f for f in pre.kept if f.kind == "python"]
+    jobs = options.jobs or os.cpu_count() or 1
+    with _mapper(jobs, len(code) + len(modules)) as map_:
+        index = build_index(modules, map_(collect_file_constants, modules))
+        work = partial(process_file, context=replace(context, project=index))
+        for done, outcome in enumerate(map_(work, code), start=1):
+            outcomes.append(outcome)
+            if progress:
+                progress(done, len(code))
+    outcomes.sort(key=lambda o: o.path)
+    return RunResult(
+        outcomes=outcomes,
+        files_scanned=len(mine),
+        prefiltered_out=len(mine) - len(kept_mine) - sum(1 for f, _ in pre.unreadable if f in mine),
+        kept_via_import=pre.via_import,
+        elapsed=time.perf_counter() - started,
+    )
+
+
+def _in_shard(files: list[SourceFile], shard: tuple[int, int] | None) -> set[SourceFile]:
+    if shard is None:
+        return set(files)
+    return {f for f in files if in_shard(f, *shard)}
+
+
+class _mapper:
+    """``map`` over a process pool, or inline when there is too little work for one."""
+
+    def __init__(self, jobs: int, work: int) -> None:
+        self.pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and work >= INLINE_BELOW else None
+        self.chunk = max(1, work // (jobs * 4))
+
+    def __enter__(self) -> Callable[[Callable, Sequence], Iterator]:
+        if self.pool is None:
+            return lambda fn, items: map(fn, items)
+        return lambda fn, items: self.pool.map(fn, items, chunksize=self.chunk)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def write_changes(result: RunResult) -> int:
+    """Write every changed file atomically; a file that cannot be written is reported. Returns files written."""
+    written = 0
+    for outcome in result.changed:
+        try:
+            atomic_write(outcome.abs_path, outcome.new, expected=outcome.original)
+        except WriteError as exc:
+            outcome.mark_unwritten(str(exc))
+        else:
+            written += 1
+    return written
+
+
+# --- the project-wide pass -------------------------------------------------
+
+
+def collect_file_constants(file: SourceFile) -> dict[str, str]:
+    """Module-level string constants of one module; {} when it cannot be read or parsed."""
+    from ionos_migrate.codemods import collect_constants
+
+    try:
+        return collect_constants(decode_python(file.path.read_bytes()).text)
+    except Exception:  # noqa: BLE001 - the transform pass reports what is wrong with the file
+        return {}
+
+
+def build_index(modules: Sequence[SourceFile], constants: Iterable[dict[str, str]]) -> ProjectIndex:
+    table: dict[str, dict[str, str]] = {}
+    for file, found in zip(modules, constants):
+        if found:
+            for key in module_keys(file):
+                table.setdefault(key, found)
+    return ProjectIndex(constants=table)
+
+
+def module_keys(file: SourceFile) -> list[str]:
+    """Dotted names the module is imported by: from the scanned root, and from its import root.
+
+    ``src/app/settings.py`` (with ``src/app/__init__.py``) is ``src.app.settings``
+    and ``app.settings``; a loose ``scripts/settings.py`` is also ``settings``.
+    """
+    parts = file.rel[: -len(".py")].split("/")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    depth = 0  # how many folders above the module are packages
+    folder = file.path.parent.parent if is_package else file.path.parent
+    while depth < len(parts) - 1 and (folder / "__init__.py").exists():
+        depth += 1
+        folder = folder.parent
+    keys = [".".join(parts), ".".join(parts[len(parts) - depth - 1:])]
+    return [key for n, key in enumerate(keys) if key and key not in keys[:n]]
+
+
+# --- one file ----------------------------------------------------------------
+
+
+def process_file(file: SourceFile, context: MigrationContext) -> FileOutcome:
+    """Read one file and run the codemods over it. Never raises for a bad file."""
+    outcome = FileOutcome(file.display, file.path, file.kind)
+    try:
+        data = file.path.read_bytes()
+    except OSError as exc:
+        return _unreadable(file, exc.strerror or str(exc))
+    if file.kind == "notebook":
+        _process_notebook(data, outcome, context)
+    else:
+        _process_module(data, outcome, context)
+    return outcome
+
+
+def _process_module(data: bytes, outcome: FileOutcome, context: MigrationContext) -> None:
+    try:
+        source = decode_python(data)
+    except SourceDecodeError as exc:
+        outcome.findings.append(_error(outcome.path, RULE_READ, str(exc), line=exc.line))
+        return
+    new_text = _transform(source.text, outcome, context, cell=None)
+    if new_text is None:
+        return
+    new_text = to_newline_style(new_text, source.newline)
+    try:
+        new_bytes = source.encode(new_text)
+    except UnicodeEncodeError as exc:
+        outcome.findings.append(_error(
+            outcome.path, RULE_INTERNAL, f"the rewrite has characters {source.encoding} cannot hold ({exc.reason}); "
+            "file left unchanged"))
+        return
+    outcome.original, outcome.new = data, new_bytes
+    outcome.changes.append(Change(outcome.path, source.text, new_text))
+
+
+def _process_notebook(data: bytes, outcome: FileOutcome, context: MigrationContext) -> None:
+    try:
+        notebook = read_notebook(data.decode("utf-8"))
+    except (UnicodeDecodeError, NotebookError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        outcome.findings.append(_error(outcome.path, RULE_READ, f"cannot read notebook: {reason}"))
+        return
+    for index, source in notebook.code_cells():
+        masked = mask_ipython(source)
+        if masked is None:
+            continue  # a %%bash (or similar) cell: not Python
+        python, taken = masked
+        new_python = _transform(python, outcome, context, cell=index)
+        if new_python is None:
+            continue
+        new_source = unmask_ipython(new_python, taken)
+        notebook.set_source(index, new_source)
+        outcome.changes.append(Change(f"{outcome.path} (cell {index})", source, new_source))
+    if outcome.changes:
+        outcome.original, outcome.new = data, notebook.dumps().encode("utf-8")
+        if not notebook.faithful:
+            outcome.findings.append(Finding(
+                outcome.path, 1, 1, 1, 1, "notebook-layout", "info",
+                "this notebook's JSON layout is not one json.dumps gives back; it is rewritten with "
+                f"indent={notebook.indent}: content, metadata and outputs are the same"))
+
+
+def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, cell: int | None) -> str | None:
+    """The rewritten text, or None when there is nothing to write. Findings go to ``outcome``."""
+    import libcst
+
+    from ionos_migrate.codemods import transform
+
+    try:
+        result = transform(source, path=outcome.path, context=context)
+    except libcst.ParserSyntaxError as exc:
+        outcome.findings.append(_error(
+            outcome.path, RULE_PARSE, f"cannot parse: {exc.message}; file left unchanged",
+            line=exc.editor_line, column=exc.editor_column, cell=cell))
+        return None
+    except RecursionError:
+        outcome.findings.append(_error(outcome.path, RULE_PARSE, "too deeply nested to parse; file left unchanged",
+                                       cell=cell))
+        return None
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
+        outcome.crashed = True
+        outcome.findings.append(_error(
+            outcome.path, RULE_INTERNAL,
+            f"ionos-migrate failed on this file ({type(exc).__name__}: {exc}); file left unchanged. "
+            "This is a bug in ionos-migrate: please report it", cell=cell))
+        return None
+    outcome.parsed = True
+    findings = result.findings if cell is None else [replace(f, cell=cell) for f in result.findings]
+    outcome.findings.extend(findings)
+    if result.code == source:
+        return None
+    if _parses(source) and not _parses(result.code):
+        outcome.crashed = True
+        outcome.findings.append(_error(
+            outcome.path, RULE_INTERNAL,
+            "the rewrite would not parse, so the file is left unchanged. This is a bug in ionos-migrate: please "
+            "report it", cell=cell))
+        return None
+    return result.code
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _scan_text_file(file: SourceFile) -> FileOutcome:
+    outcome = FileOutcome(file.display, file.path, file.kind)
+    try:
+        text = file.path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        return _unreadable(file, exc.strerror or str(exc))
+    outcome.findings.extend(scan_text(text, outcome.path))
+    return outcome
+
+
+def _unreadable(file: SourceFile, reason: str) -> FileOutcome:
+    outcome = FileOutcome(file.display, file.path, file.kind)
+    outcome.findings.append(_error(outcome.path, RULE_READ, f"cannot read: {reason}"))
+    return outcome
+
+
+def _error(path: str, rule: str, message: str, *, line: int = 1, column: int = 1, cell: int | None = None) -> Finding:
+    return Finding(path, line, column, line, column, rule, "error", message, cell)
+
+
+def _diff_lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines

@@ -1,0 +1,55 @@
+"""Which files have uncommitted changes: ``apply`` leaves those alone unless told.
+
+A rewrite of a file with uncommitted edits would mix the two in one diff,
+and an untracked file has no committed copy to go back to. Files outside
+any git work tree are not checked (there is nothing to ask).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable
+
+_REASONS = {"??": "untracked: no committed copy to go back to"}
+
+
+def uncommitted(paths: Iterable[Path]) -> dict[Path, str]:
+    """``{path: why}`` for each of ``paths`` that is not clean in its git work tree."""
+    by_top: dict[Path, list[Path]] = defaultdict(list)
+    for path in paths:
+        top = _work_tree(Path(path).parent)
+        if top is not None:
+            by_top[top].append(Path(path))
+    dirty: dict[Path, str] = {}
+    for top, files in by_top.items():
+        dirty.update(_status(top, files))
+    return dirty
+
+
+def _work_tree(folder: Path) -> Path | None:
+    result = subprocess.run(
+        ["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True
+    )
+    return Path(result.stdout.strip()).resolve() if result.returncode == 0 else None
+
+
+def _status(top: Path, files: list[Path]) -> dict[Path, str]:
+    result = subprocess.run(
+        ["git", "-C", str(top), "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+         *(str(f.resolve().relative_to(top)) for f in files)],
+        capture_output=True,
+    )
+    if result.returncode != 0:
+        reason = "git status failed: " + result.stderr.decode(errors="replace").strip()
+        return {f: reason for f in files}
+    dirty = {}
+    entries = iter(result.stdout.decode("utf-8", errors="surrogateescape").split("\0"))
+    for entry in entries:
+        if len(entry) > 3:
+            code, name = entry[:2], entry[3:]
+            dirty[(top / name).resolve()] = _REASONS.get(code, f"uncommitted changes (git status {code.strip()})")
+            if "R" in code or "C" in code:
+                next(entries, None)  # a rename's old path follows; it is not ours
+    return {f: dirty[f.resolve()] for f in files if f.resolve() in dirty}

@@ -1,0 +1,106 @@
+"""Reports of a run: JSON, SARIF 2.1.0, Markdown and HTML.
+
+The JSON layout is documented in docs/engine.md; its ``version`` goes up
+when a key changes meaning or goes away (new keys may appear at any time).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from ionos_migrate import __version__
+from ionos_migrate.engine import RunResult
+
+JSON_VERSION = 1
+FORMATS = ("json", "sarif", "md", "html")
+SUFFIXES = {".json": "json", ".sarif": "sarif", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+STATUS_ORDER = ("error", "manual", "migrated", "info")
+
+
+class ReportError(ValueError):
+    pass
+
+
+def format_for(path: Path, explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    fmt = SUFFIXES.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise ReportError(f"--report {path}: cannot tell the format from the suffix; use .json, .sarif, .md or "
+                          ".html, or --format")
+    return fmt
+
+
+def write_report(result: RunResult, path: Path, fmt: str, *, command: str, written: bool, exit_code: int) -> None:
+    render = _renderers()[fmt]
+    text = render(result, command=command, written=written, exit_code=exit_code)
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ReportError(f"--report {path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _renderers() -> dict[str, Callable[..., str]]:
+    from ionos_migrate import html_report, sarif
+
+    return {"json": render_json, "sarif": sarif.render, "md": render_markdown, "html": html_report.render}
+
+
+def as_dict(result: RunResult, *, command: str, written: bool, exit_code: int) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "tool": {"name": "ionos-migrate", "version": __version__},
+        "command": command,
+        "written": written,
+        "exit_code": exit_code,
+        "summary": result.summary(),
+        "findings": [dataclasses.asdict(f) for f in result.findings],
+        "files": [{"path": o.path, "diff": o.diff()} for o in result.changed],
+    }
+
+
+def render_json(result: RunResult, **how: Any) -> str:
+    return json.dumps(as_dict(result, **how), indent=2, ensure_ascii=False) + "\n"
+
+
+SUMMARY_LABELS = {
+    "files_scanned": "files scanned",
+    "files_prefiltered_out": "prefiltered out",
+    "files_parsed": "parsed",
+    "files_changed": "changed",
+    "sites_migrated": "sites migrated",
+    "sites_manual": "sites manual",
+    "errors": "errors",
+    "elapsed_seconds": "elapsed (s)",
+}
+
+
+def render_markdown(result: RunResult, *, command: str, written: bool, exit_code: int) -> str:
+    summary = result.summary()
+    verb = "changed" if written else "would change"
+    out = [f"## ionos-migrate {command}", ""]
+    out.append("| " + " | ".join(SUMMARY_LABELS.values()) + " |")
+    out.append("|" + "---|" * len(SUMMARY_LABELS))
+    out.append("| " + " | ".join(str(summary[key]) for key in SUMMARY_LABELS) + " |")
+    out.append("")
+    findings = result.findings
+    if findings:
+        out += ["### Findings", "", "| where | status | rule | message |", "|---|---|---|---|"]
+        for f in sorted(findings, key=lambda f: (STATUS_ORDER.index(f.status), f.path, f.line)):
+            where = f"`{f.path}:{f.line}:{f.column}`" + (f" (cell {f.cell})" if f.cell is not None else "")
+            out.append(f"| {where} | **{f.status}** | `{f.rule}` | {_md_cell(f.message)} |")
+        out.append("")
+    else:
+        out += ["No legacy call sites found.", ""]
+    for outcome in result.changed:
+        fence = "````" if "```" in outcome.diff() else "```"
+        out += [f"<details><summary><code>{outcome.path}</code> {verb}</summary>", "", fence + "diff",
+                outcome.diff().rstrip("\n"), fence, "", "</details>", ""]
+    return "\n".join(out)
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
