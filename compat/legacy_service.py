@@ -173,6 +173,11 @@ class LegacyService:
             return self.predictions(match["model_id"], headers, body or b"")
         return None
 
+    def passthrough(self, outgoing: Outgoing) -> Exchange:
+        """A request the legacy host still serves (``/collections``): sent as it is, answered as it is."""
+        answer = yield outgoing
+        return answer
+
     def method_not_allowed(self, method: str, path: str) -> Exchange:
         return _done(error_answer(405, f"{method} is not allowed on {path}"))
 

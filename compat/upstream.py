@@ -136,3 +136,33 @@ class AiohttpSender:
 
 def _lower(items: Any) -> dict[str, str]:
     return {name.lower(): value for name, value in items}
+
+
+class HttpxClientSender:
+    """The alternative the proxy was measured against: one pooled ``httpx.AsyncClient``."""
+
+    def __init__(self, timeout: float, *, limit: int = 512):
+        self.timeout = timeout
+        self.limit = limit
+        self._client: httpx.AsyncClient | None = None
+
+    async def start(self) -> None:
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, DEFAULT_CONNECT_TIMEOUT)),
+            limits=httpx.Limits(max_connections=self.limit, max_keepalive_connections=self.limit),
+            trust_env=False,
+        )
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def __call__(self, outgoing: Outgoing) -> Answer:
+        assert self._client is not None
+        try:
+            response = await self._client.request(outgoing.method, outgoing.url, headers=outgoing.headers,
+                                                  content=outgoing.body)
+        except httpx.TransportError as exc:
+            raise _httpx_failure(exc) from None
+        return Answer(response.status_code, _lower(response.headers.multi_items()), response.content)

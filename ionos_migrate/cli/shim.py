@@ -1,0 +1,107 @@
+"""``ionos-migrate shim serve``: the legacy API as a local proxy."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+from pathlib import Path
+
+import click
+
+from ionos_migrate.cli.options import model_map_option
+from ionos_migrate.compat import rules
+from ionos_migrate.config import ConfigError, load_model_map, load_project_config
+
+
+@click.group()
+def shim() -> None:
+    """Keep unmigrated code working: the legacy API on top of the OpenAI-compatible one."""
+
+
+@shim.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. Loopback by default; anything else exposes the proxy to the network.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--upstream", default=rules.OPENAI_BASE_URL, show_default=True,
+              help="OpenAI-compatible base URL (ending in /v1).")
+@click.option("--collections-upstream", default=rules.LEGACY_BASE_URL, show_default=True,
+              help="Where /collections requests (and RAG queries) go: the legacy host, still live.")
+@model_map_option
+@click.option("--project", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              help="Project folder whose pyproject.toml [tool.ionos-migrate.models] is read.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn worker processes.")
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds to wait for an upstream answer (504 after).")
+@click.option("--retries", default=2, show_default=True, type=click.IntRange(0, 10),
+              help="Extra attempts on 429/503/connect errors (never after a request was delivered).")
+@click.option("--max-body", "max_body_bytes", default=4 * 1024 * 1024, show_default=True, type=click.IntRange(1),
+              help="Largest request body accepted, in bytes (413 above).")
+@click.option("--no-access-log", is_flag=True, help="Do not print the JSON access log.")
+def serve(host: str, port: int, upstream: str, collections_upstream: str, model_map_file: Path | None, project: Path,
+          workers: int, timeout: float, retries: int, max_body_bytes: int, no_access_log: bool) -> None:
+    """Serve GET /models and POST /models/{id}/predictions, forward /collections/**.
+
+    A caller's bearer token is passed on as it came; IONOS_API_TOKEN (if set)
+    is used for callers that send none. Tokens are never logged.
+    """
+    import uvicorn
+
+    for name, url in (("--upstream", upstream), ("--collections-upstream", collections_upstream)):
+        if not url.startswith(("http://", "https://")):
+            raise click.UsageError(f"{name}: {url!r} is not an http(s) URL")
+    try:
+        load_model_map(load_project_config([project]), model_map_file)  # fail here, not in each worker
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    config = {
+        "upstream": upstream, "collections_upstream": collections_upstream, "timeout": timeout, "retries": retries,
+        "max_body_bytes": max_body_bytes, "project": str(project.resolve()),
+        "model_map_file": str(model_map_file.resolve()) if model_map_file else None,
+        "token": os.environ.get("IONOS_API_TOKEN") or None,
+        "access_log": not no_access_log,
+    }
+    os.environ["IONOS_MIGRATE_PROXY_CONFIG"] = json.dumps(config)
+    click.echo(_banner(host, port, upstream, collections_upstream), err=True)
+    _run(uvicorn.Config("ionos_migrate.compat.proxy:app_from_env", factory=True, host=host, port=port,
+                        workers=workers, access_log=False, log_level="warning", server_header=False))
+
+
+def _run(config: "uvicorn.Config") -> None:
+    """``uvicorn.run``, except that the shared socket of several workers gets TCP_NODELAY.
+
+    uvicorn binds that socket with proto 0, so asyncio does not set TCP_NODELAY
+    on accepted connections, and each keep-alive answer waits ~40 ms for a
+    delayed ACK. Accepted sockets inherit the option from the listener.
+    """
+    import socket
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    server = uvicorn.Server(config)
+    try:
+        if config.workers > 1:
+            sock = config.bind_socket()
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            server.run()
+    except KeyboardInterrupt:
+        pass
+
+
+def _banner(host: str, port: int, upstream: str, collections_upstream: str) -> str:
+    where = "loopback only" if _is_loopback(host) else "EXPOSED beyond this machine: anyone who can reach it can use it"
+    return (f"ionos-migrate shim: legacy API on http://{host}:{port} ({where})\n"
+            f"  models, predictions -> {upstream}\n  collections -> {collections_upstream}")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
