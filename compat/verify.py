@@ -37,6 +37,7 @@ from .model_map import ModelMap, ModelMapError, read_model_map_file
 from .serving import serve_in_thread
 
 OFFLINE_TOKEN = "ionos-migrate-verify-offline"  # any token passes the emulator; never a real one
+SHIM_INACTIVE = "ionos-migrate verify: shim not active"
 STREAM_LIMIT = 20_000  # characters of stderr kept in a result
 
 SITECUSTOMIZE = textwrap.dedent('''\
@@ -202,7 +203,7 @@ def run_command(cmd: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: 
         process = subprocess.Popen(list(cmd), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     except OSError as exc:
-        raise VerifyError(f"cannot run {cmd[0]!r}: {exc.strerror or exc}") from None
+        raise VerifyError(f"cannot run {cmd[0]!r} in {cwd}: {exc.strerror or exc}") from None
     try:
         out, err = process.communicate(timeout=timeout)
         code: int | None = process.returncode
@@ -265,6 +266,11 @@ def compare_runs(before: RunResult, after: RunResult, *, noise_fields: set[str] 
     for run in (before, after):
         if run.timed_out:
             differences.append(Difference("timeout", f"the {run.label} run timed out"))
+        if SHIM_INACTIVE in run.stderr:
+            # Its traffic was neither routed nor recorded: nothing can be claimed about it.
+            differences.append(Difference("shim_inactive", f"the {run.label} run used a Python that cannot import "
+                                          "ionos-migrate, so its traffic was not checked (install ionos-migrate "
+                                          "into that environment)"))
     comparison = normalise.compare_requests(before.requests, after.requests, noise_fields)
     for x, y, fields in comparison.pairs:
         differences.append(Difference("request", f"{x['method']} {x['path']} sent differently", x, y, fields))
@@ -283,6 +289,16 @@ def compare_runs(before: RunResult, after: RunResult, *, noise_fields: set[str] 
     if diff:
         differences.append(Difference("stdout", "stdout differs", before=None, after="\n".join(diff)))
     return differences
+
+
+def resolve_program(cmd: list[str], trees: Sequence[Path]) -> list[str]:
+    """A relative program path (``.venv/bin/python``) is looked up in the trees first, then here."""
+    program = Path(cmd[0])
+    if program.is_absolute() or len(program.parts) < 2 or any((tree / program).exists() for tree in trees):
+        return cmd
+    if program.exists():
+        return [str(program.absolute())] + cmd[1:]  # not resolve(): a venv's python is a symlink that must stay one
+    return cmd
 
 
 def _check_usage(before: Path, after: Path, cmd: Sequence[str], repeat: int) -> None:
@@ -331,6 +347,7 @@ def verify(
     before, after = Path(before).resolve(), Path(after).resolve()
     cmd = [str(part) for part in cmd]
     _check_usage(before, after, cmd, repeat)
+    cmd = resolve_program(cmd, (before, after))
     base_env = dict(os.environ if env is None else env)
     with bootstrap_dir() as boot, recording_upstream(upstream, legacy_upstream) as (url, app):
         map_file = _resolve_model_map(model_map, model_map_file, boot)
@@ -375,9 +392,5 @@ def _notes(before_runs: Sequence[RunResult], after: RunResult) -> list[str]:
     if reference.legacy_calls:
         notes.append(f"{len(reference.legacy_calls)} legacy call(s) of the before run reached the upstream "
                      "untranslated (the shim did not cover them)")
-    for run in list(before_runs) + [after]:
-        if "ionos-migrate verify: shim not active" in run.stderr:
-            notes.append(f"the {run.label} run used a Python that cannot import ionos-migrate: "
-                         "its traffic was not routed (install ionos-migrate into that environment)")
     return notes
 
