@@ -79,9 +79,10 @@ def _import_pattern(names: Iterable[str]) -> re.Pattern[bytes]:
     name = rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b"
     # `from pkg.settings import X`, `from . import settings`, `import settings as s`,
     # `from pkg import (\n    settings,\n)`.
-    # In a notebook the line sits inside a JSON string, hence the optional quote.
+    # In a notebook the line sits inside a JSON string: after a quote, a `[`,
+    # or an escaped newline.
     return re.compile(
-        rb'(?m)^[ \t"]*(?:from\s+[\w.]*' + name
+        rb'(?m)(?:^|\\n|\[)[ \t"]*(?:from\s+[\w.]*' + name
         + rb"|from\s+[\w.]+\s+import\b[^\n]*" + name
         + rb"|from\s+[\w.]+\s+import\s*\([^)]*" + name
         + rb"|import\s[^\n]*" + name + rb")"

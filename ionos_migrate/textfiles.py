@@ -18,7 +18,8 @@ _STOP = r"\s\"'`<>()\[\]{},;\\"
 LEGACY_URL_RE = re.compile(
     r"(?<![\w.-])(?:https?://)?" + re.escape(LEGACY_HOST) + rf"(?![\w.-])(?P<path>/[^{_STOP}]*)?"
 )
-PREDICTIONS_PATH_RE = re.compile(rf"/models/[^{_STOP}]+/predictions\b")
+# A path built from a variable (`${base}/models/${id}/predictions`) has braces in it.
+PREDICTIONS_PATH_RE = re.compile(r"/models/[^\s\"'`<>]+?/predictions\b")
 
 
 def scan_text(text: str, path: str) -> list[Finding]:

@@ -23,7 +23,8 @@ def atomic_write(path: Path, data: bytes, *, expected: bytes | None = None) -> N
     path = Path(path)
     try:
         info = path.stat()
-        if not os.access(path, os.W_OK):
+        # Root may write anything, so the mode bits say "read-only" too.
+        if not os.access(path, os.W_OK) or not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise WriteError(f"{path}: read-only file, not changed (make it writable to migrate it)")
         if expected is not None and path.read_bytes() != expected:
             raise WriteError(f"{path}: changed on disk during the run, not changed; run again")

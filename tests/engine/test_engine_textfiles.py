@@ -1,0 +1,33 @@
+"""Legacy URLs in non-Python files: manual findings, never rewrites."""
+
+from __future__ import annotations
+
+from engine_helpers import LEGACY_URL
+from ionos_migrate.textfiles import scan_text
+
+
+def test_legacy_urls_are_manual_findings_with_positions():
+    text = f"# config\nIONOS_URL={LEGACY_URL}\nOTHER=1\n"
+    [finding] = scan_text(text, ".env")
+    assert (finding.line, finding.column, finding.status) == (2, 11, "manual")
+    assert finding.end_column == 11 + len(LEGACY_URL)
+    assert "chat/completions" in finding.message
+
+
+def test_collections_and_new_host_are_not_findings():
+    text = (
+        "coll: https://inference.de-txl.ionos.com/collections/abc/query\n"
+        "new: https://openai.inference.de-txl.ionos.com/v1/chat/completions\n"
+    )
+    assert scan_text(text, "cfg.yaml") == []
+
+
+def test_bare_host_models_list_and_relative_predictions_path():
+    text = (
+        'const base = "inference.de-txl.ionos.com";\n'
+        'fetch("https://inference.de-txl.ionos.com/models")\n'
+        'post(`${base}/models/${id}/predictions`)\n'
+    )
+    findings = scan_text(text, "client.ts")
+    assert [f.line for f in findings] == [1, 2, 3]
+    assert "models list" in findings[1].message
