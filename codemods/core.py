@@ -1,0 +1,184 @@
+"""``transform``: parse, run every rule, apply their edits, return code and findings."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ionos_migrate.compat import rules as mapping
+
+from .api import Finding, MigrationContext, ProjectIndex, Status, Transformed
+from .edits import ModuleEdits
+from .resolve import ModuleIndex, Resolver
+from .sites import CallFinder, HttpCall
+
+
+@dataclass
+class RuleContext:
+    """What a rule sees of one module, and where it puts edits and findings."""
+
+    path: str
+    context: MigrationContext
+    module: cst.Module
+    index: ModuleIndex
+    resolver: Resolver
+    calls: list[HttpCall]
+    edits: ModuleEdits = field(default_factory=ModuleEdits)
+    findings: list[Finding] = field(default_factory=list)
+    claimed: set = field(default_factory=set)  # nodes a committed site already rewrites
+    _positions: Optional[dict] = None
+
+    @property
+    def model_map(self):
+        return self.context.model_map
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+        if self._positions is None:
+            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        where = self._positions.get(node)
+        if where is None:
+            return (1, 1, 1, 1)
+        return (where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+
+    def report(self, node: cst.CSTNode, rule: str, status: Status, message: str) -> None:
+        line, column, end_line, end_column = self.position(node)
+        self.findings.append(Finding(self.path, line, column, end_line, end_column, rule, status, message))
+
+    def manual(self, node: cst.CSTNode, rule: str, message: str) -> None:
+        """Leave the site as it is, mark its statement, and say what to do."""
+        self.report(node, rule, "manual", message)
+        statement = self.statement_of(node)
+        if statement is not None:
+            self.edits.mark(statement, message)
+
+    def statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        current: cst.CSTNode | None = node
+        while current is not None and not isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            current = self.index.parent(current)
+        return current
+
+
+def module_name(path: str) -> str:
+    """``pkg/settings.py`` -> ``pkg.settings`` (best effort; relative imports fall back to suffix matching)."""
+    text = path.replace("\\", "/")
+    for suffix in (".py", ".ipynb"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    parts = [p for p in text.split("/") if p and p not in (".", "..")]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+@lru_cache(maxsize=8)
+def _constant_markers(project: ProjectIndex) -> tuple[str, ...]:
+    """Names of project constants that hold a legacy URL: a file using one may hold a site."""
+    names = {name for table in project.constants.values() for name, value in table.items() if mapping.LEGACY_HOST in str(value)}
+    return tuple(sorted(names))
+
+
+def may_hold_sites(source: str, project: ProjectIndex) -> bool:
+    if mapping.LEGACY_HOST in source or "/predictions" in source:
+        return True
+    try:
+        markers = _constant_markers(project)
+    except TypeError:  # an unhashable index: check without the cache
+        markers = _constant_markers.__wrapped__(project)
+    return any(name in source for name in markers)
+
+
+def transform(source: str, *, path: str, context: MigrationContext) -> Transformed:
+    """Rewrite the legacy sites of one module. Raises ``libcst.ParserSyntaxError`` if it does not parse."""
+    module = cst.parse_module(source)
+    if not may_hold_sites(source, context.project):
+        return Transformed(source, [])
+    from .rules import RULES  # the registry imports rule modules, which import this one
+
+    index = ModuleIndex(module, context.project, module_name(path))
+    resolver = Resolver(index)
+    calls = CallFinder(index, resolver).find()
+    ctx = RuleContext(path, context, module, index, resolver, calls)
+    for rule in RULES:
+        rule.run(ctx)
+    if ctx.edits.empty:
+        return Transformed(source, ctx.findings)
+    new_code = ctx.edits.apply(module).code
+    return Transformed(new_code, sorted(ctx.findings, key=lambda f: (f.line, f.column)))
+
+
+# --- the project-wide pass --------------------------------------------------
+
+
+def collect_constants(source: str) -> dict[str, str]:
+    """Module-level string constants: literals, ``+`` and f-strings of other constants, ``.format``/``%`` of them.
+
+    Uses the stdlib parser: this runs over every prefiltered file and must be
+    cheap. A file that does not parse has no constants.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    constants: dict[str, str] = {}
+    for statement in tree.body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        text = _constant_value(value, constants)
+        for target in targets:
+            if isinstance(target, ast.Name):
+                if text is None:
+                    constants.pop(target.id, None)
+                else:
+                    constants[target.id] = text
+    return constants
+
+
+def _constant_value(node: ast.expr, known: dict[str, str]) -> str | None:
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        return known.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _constant_value(node.left, known), _constant_value(node.right, known)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        template = _constant_value(node.left, known)
+        values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+        texts = [_constant_value(v, known) for v in values]
+        if template is None or None in texts or template.count("%s") != len(texts) or "%" in template.replace("%s", ""):
+            return None
+        return template % tuple(texts)
+    if isinstance(node, ast.JoinedStr):
+        out = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                if part.conversion != -1 or part.format_spec is not None:
+                    return None
+                text = _constant_value(part.value, known)
+            else:
+                text = _constant_value(part, known)
+            if text is None:
+                return None
+            out.append(text)
+        return "".join(out)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        template = _constant_value(node.func.value, known)
+        args = [_constant_value(a, known) for a in node.args]
+        kwargs = {k.arg: _constant_value(k.value, known) for k in node.keywords if k.arg}
+        if template is None or None in args or None in kwargs.values() or len(kwargs) != len(node.keywords):
+            return None
+        try:
+            return template.format(*args, **kwargs)
+        except (IndexError, KeyError, ValueError):
+            return None
+    return None

@@ -1,0 +1,150 @@
+"""Edits a rule plans for one module, applied in one pass.
+
+A rule plans all edits of a site into a :class:`SiteEdits` and commits them
+only when the whole site can be rewritten: never a half-rewritten call.
+Replacements are functions of the *updated* node, so edits nested in one
+another (a URL inside a call inside a response chain) compose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Union
+
+import libcst as cst
+
+MARKER = "# ionos-migrate:"
+Replacement = Callable[[cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel]]
+Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
+
+
+@dataclass
+class SiteEdits:
+    replace: dict[cst.CSTNode, Replacement] = field(default_factory=dict)
+    prelude: dict[str, str] = field(default_factory=dict)  # key -> module-level code, added once
+    imports: set[str] = field(default_factory=set)  # modules to import if missing
+
+    def set(self, node: cst.CSTNode, new: cst.CSTNode) -> None:
+        self.replace[node] = lambda _updated, new=new: new
+
+    def with_(self, node: cst.CSTNode, make: Replacement) -> None:
+        self.replace[node] = make
+
+    def remove(self, node: cst.CSTNode) -> None:
+        self.replace[node] = lambda _updated: cst.RemoveFromParent()
+
+
+@dataclass
+class ModuleEdits:
+    replace: dict[cst.CSTNode, Replacement] = field(default_factory=dict)
+    markers: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
+    prelude: dict[str, str] = field(default_factory=dict)
+    imports: list[str] = field(default_factory=list)
+
+    def commit(self, site: SiteEdits) -> None:
+        self.replace.update(site.replace)
+        for key, code in site.prelude.items():
+            self.prelude.setdefault(key, code)
+        for name in sorted(site.imports):
+            if name not in self.imports:
+                self.imports.append(name)
+
+    def mark(self, statement: cst.CSTNode, text: str) -> None:
+        line = f"{MARKER} {text}".replace("\n", " ")
+        if line not in self.markers.setdefault(statement, []):
+            self.markers[statement].append(line)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.replace or self.markers or self.prelude or self.imports)
+
+    def apply(self, module: cst.Module) -> cst.Module:
+        if self.empty:
+            return module
+        if self.replace or self.markers:
+            module = module.visit(_Apply(self))
+        if self.prelude or self.imports:
+            module = _add_to_module(module, self.imports, self.prelude)
+        return module
+
+
+class _Apply(cst.CSTTransformer):
+    def __init__(self, edits: ModuleEdits):
+        self.edits = edits
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[override]
+        make = self.edits.replace.get(original_node)
+        if make is not None:
+            updated_node = make(updated_node)
+        lines = self.edits.markers.get(original_node)
+        if lines and hasattr(updated_node, "leading_lines"):
+            present = {line.comment.value.strip() for line in updated_node.leading_lines if line.comment}
+            new = [cst.EmptyLine(comment=cst.Comment(text)) for text in lines if text not in present]
+            if new:
+                updated_node = updated_node.with_changes(leading_lines=[*updated_node.leading_lines, *new])
+        return updated_node
+
+
+def has_marker(statement: cst.CSTNode) -> bool:
+    return any(line.comment and line.comment.value.startswith(MARKER) for line in getattr(statement, "leading_lines", ()))
+
+
+def _imported_modules(module: cst.Module) -> set[str]:
+    names: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        if alias.asname is None:
+                            names.add(cst.Module([]).code_for_node(alias.name))
+    return names
+
+
+def _module_names(module: cst.Module) -> set[str]:
+    names: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Assign, cst.AnnAssign)):
+                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                    names.update(t.value for t in targets if isinstance(t, cst.Name))
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            names.add(statement.name.value)
+    return names
+
+
+def _is_import_or_docstring(statement: cst.CSTNode, index: int) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    small = statement.body[0]
+    if isinstance(small, (cst.Import, cst.ImportFrom)):
+        return True
+    return index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+
+
+def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, str]) -> cst.Module:
+    """New imports after the existing ones; prelude code (keyed by the name it defines) after those."""
+    body = list(module.body)
+    position = 0
+    for index, statement in enumerate(body):
+        if _is_import_or_docstring(statement, index):
+            position = index + 1
+        elif index > position:
+            break
+    present = _imported_modules(module)
+    defined = _module_names(module)
+    new: list[cst.CSTNode] = [cst.parse_statement(f"import {name}\n") for name in imports if name not in present]
+    blocks = [code for key, code in prelude.items() if key not in defined]
+    for number, code in enumerate(blocks):
+        parsed = cst.parse_module(code).body
+        first = parsed[0]
+        lines = [cst.EmptyLine(), cst.EmptyLine()] if position or new or number else []
+        parsed = [first.with_changes(leading_lines=[*lines, *first.leading_lines]), *parsed[1:]]
+        new.extend(parsed)
+    if not new:
+        return module
+    following = body[position:]
+    if blocks and following and not following[0].leading_lines:
+        following[0] = following[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+    return module.with_changes(body=[*body[:position], *new, *following])

@@ -1,0 +1,701 @@
+"""What a string expression evaluates to, as far as the source says.
+
+The resolver turns an expression (a URL, a model id) into a tuple of parts:
+literal text, or :class:`Dyn` for a piece only known at run time (an
+environment variable, a parameter, a config object). A ``Dyn`` remembers the
+expression and the scope it is valid in, so a rule can re-emit it elsewhere
+(``IONOS_LEGACY_MODELS.get(MODEL, MODEL)``), and a default where the source
+gives one (``os.getenv("X", "default")``).
+
+It follows names through assignments (function, enclosing function, module),
+class attributes and ``self.x`` set once in ``__init__``, small helpers that
+``return`` a string (``self._url()``), dict configs (``CONFIG["BASE"]``),
+f-strings, ``%``, ``.format()``, ``+`` and constants of other project modules
+(:class:`ProjectIndex`). Nothing is executed.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Iterator, Mapping, Optional, Union
+
+import libcst as cst
+
+from .api import ProjectIndex
+
+MAX_DEPTH = 24
+Scope = Union[cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda]
+
+
+@dataclass(frozen=True, eq=False)
+class Dyn:
+    """A run-time piece of a string."""
+
+    node: cst.BaseExpression
+    scope: Scope  # where ``node`` is a valid expression
+    default: Optional[str] = None
+
+
+Part = Union[str, Dyn]
+Parts = tuple  # tuple[Part, ...]
+
+
+def literal_text(parts: Parts | None) -> str | None:
+    """The whole text when every part is literal."""
+    if parts is None or any(isinstance(p, Dyn) for p in parts):
+        return None
+    return "".join(parts)
+
+
+def text_with_defaults(parts: Parts) -> str | None:
+    """The text with each run-time piece replaced by its default (None: no default)."""
+    out = []
+    for part in parts:
+        if isinstance(part, Dyn):
+            if part.default is None:
+                return None
+            out.append(part.default)
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+def _join(*groups: Parts | None) -> Parts | None:
+    out: list[Part] = []
+    for group in groups:
+        if group is None:
+            return None
+        for part in group:
+            if isinstance(part, str) and out and isinstance(out[-1], str):
+                out[-1] += part
+            elif part != "":
+                out.append(part)
+    return tuple(out)
+
+
+def string_value(node: cst.CSTNode) -> str | None:
+    """The value of a plain (non-f, non-bytes) string literal."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = string_value(node.left), string_value(node.right)
+        return None if left is None or right is None else left + right
+    return None
+
+
+def dotted_name(node: cst.CSTNode) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+# --- the module's bindings ------------------------------------------------
+
+
+class _Bindings(cst.CSTVisitor):
+    """Names bound directly in one scope (not in nested functions or classes)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[Optional[cst.BaseExpression]]] = {}
+        self.defs: dict[str, cst.CSTNode] = {}
+        self.imports: dict[str, tuple[str, Optional[str], int]] = {}
+        self.self_attrs: dict[str, list[tuple[cst.BaseExpression, cst.FunctionDef]]] = {}
+        self.current_function: Optional[cst.FunctionDef] = None
+
+    def bind(self, name: str, value: Optional[cst.BaseExpression]) -> None:
+        self.values.setdefault(name, []).append(value)
+
+    def _targets(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        if isinstance(target, cst.Name):
+            self.bind(target.value, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._targets(element.value, None)
+        elif isinstance(target, cst.StarredElement):
+            self._targets(target.value, None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._targets(target.target, node.value if len(node.targets) == 1 else None)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._targets(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets(node.target, None)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._targets(node.target, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._targets(node.asname.name, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._targets(node.target, node.value)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = dotted_name(alias.name) or ""
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.imports[alias.asname.name.value] = (full, None, 0)
+            else:
+                first = full.split(".")[0]
+                self.imports[first] = (first, None, 0)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        module = dotted_name(node.module) if node.module is not None else ""
+        for alias in node.names:
+            name = dotted_name(alias.name) or ""
+            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            self.imports[local] = (module or "", name, len(node.relative))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.defs[node.name.value] = node
+        self.bind(node.name.value, None)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.defs[node.name.value] = node
+        self.bind(node.name.value, None)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ListComp(self, node: cst.ListComp) -> bool:
+        return False
+
+    def visit_SetComp(self, node: cst.SetComp) -> bool:
+        return False
+
+    def visit_DictComp(self, node: cst.DictComp) -> bool:
+        return False
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
+        return False
+
+
+class _SelfAttrs(cst.CSTVisitor):
+    """``self.x = value`` assignments inside the methods of one class."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[tuple[cst.BaseExpression, cst.FunctionDef]]] = {}
+        self.method: Optional[cst.FunctionDef] = None
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if self.method is not None:
+            return False
+        self.method = node
+        return True
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self.method is node:
+            self.method = None
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            t = target.target
+            if (
+                self.method is not None
+                and isinstance(t, cst.Attribute)
+                and isinstance(t.value, cst.Name)
+                and t.value.value == "self"
+            ):
+                value = node.value if len(node.targets) == 1 else None
+                self.values.setdefault(t.attr.value, []).append((value, self.method))
+
+
+def _parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
+    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            parents[child] = node
+            stack.append(child)
+    return parents
+
+
+class ModuleIndex:
+    """Parents, scopes and bindings of one parsed module, computed on demand."""
+
+    def __init__(self, module: cst.Module, project: ProjectIndex | None = None, module_name: str = ""):
+        self.module = module
+        self.project = project or ProjectIndex()
+        self.module_name = module_name
+        self._parents: dict[cst.CSTNode, cst.CSTNode] | None = None
+        self._bindings: dict[cst.CSTNode, _Bindings] = {}
+        self._self_attrs: dict[cst.CSTNode, _SelfAttrs] = {}
+
+    @property
+    def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
+        if self._parents is None:
+            self._parents = _parents(self.module)
+        return self._parents
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.parents.get(node)
+
+    def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        current = self.parents.get(node)
+        while current is not None:
+            yield current
+            current = self.parents.get(current)
+
+    def scope_of(self, node: cst.CSTNode) -> Scope:
+        """The function (or module) whose local names ``node`` sees; class bodies count as scopes."""
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.Module)):
+                return ancestor
+            if isinstance(ancestor, cst.ClassDef) and not self._inside_def_of(node, ancestor):
+                return ancestor
+        return self.module
+
+    def _inside_def_of(self, node: cst.CSTNode, cls: cst.ClassDef) -> bool:
+        for ancestor in self.ancestors(node):
+            if ancestor is cls:
+                return False
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                return True
+        return False
+
+    def enclosing_class(self, scope: Scope) -> cst.ClassDef | None:
+        """The class a method belongs to."""
+        if not isinstance(scope, cst.FunctionDef):
+            return None
+        for ancestor in self.ancestors(scope):
+            if isinstance(ancestor, cst.ClassDef):
+                return ancestor
+            if isinstance(ancestor, (cst.FunctionDef, cst.Module)):
+                return None
+        return None
+
+    def outer_scope(self, scope: Scope) -> Scope | None:
+        """The next scope a name lookup tries (class bodies are skipped, as in Python)."""
+        if isinstance(scope, cst.Module):
+            return None
+        for ancestor in self.ancestors(scope):
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.Module)):
+                return ancestor
+        return self.module
+
+    def bindings(self, scope: Scope) -> _Bindings:
+        found = self._bindings.get(scope)
+        if found is None:
+            found = _Bindings()
+            if isinstance(scope, cst.Module):
+                for statement in scope.body:
+                    statement.visit(found)
+            elif isinstance(scope, (cst.FunctionDef, cst.ClassDef)):
+                scope.body.visit(found)
+            else:  # Lambda
+                scope.body.visit(found)
+            self._bindings[scope] = found
+        return found
+
+    def self_attrs(self, cls: cst.ClassDef) -> _SelfAttrs:
+        found = self._self_attrs.get(cls)
+        if found is None:
+            found = _SelfAttrs()
+            cls.body.visit(found)
+            self._self_attrs[cls] = found
+        return found
+
+    def params(self, scope: Scope) -> dict[str, cst.Param]:
+        if not isinstance(scope, (cst.FunctionDef, cst.Lambda)):
+            return {}
+        p = scope.params
+        every = list(p.posonly_params) + list(p.params) + list(p.kwonly_params)
+        for star in (p.star_arg, p.star_kwarg):
+            if isinstance(star, cst.Param):
+                every.append(star)
+        return {param.name.value: param for param in every}
+
+    def lookup(self, name: str, scope: Scope) -> tuple[str, Scope, object] | None:
+        """Where ``name`` is bound, seen from ``scope``: ("param"|"value"|"multi"|"def"|"import", scope, what)."""
+        current: Scope | None = scope
+        while current is not None:
+            params = self.params(current)
+            if name in params:
+                return ("param", current, params[name])
+            bindings = self.bindings(current)
+            if name in bindings.imports:
+                return ("import", current, bindings.imports[name])
+            if name in bindings.defs and len(bindings.values.get(name, [])) == 1:
+                return ("def", current, bindings.defs[name])
+            values = bindings.values.get(name)
+            if values:
+                if len(values) == 1 and values[0] is not None:
+                    return ("value", current, values[0])
+                return ("multi", current, None)
+            current = self.outer_scope(current)
+        return None
+
+    def project_constant(self, module: str, name: str, level: int) -> str | None:
+        """A string constant of another module of the project."""
+        table = self.project.constants
+        if level:
+            package = self.module_name.split(".")[: -level] if self.module_name else []
+            full = ".".join(package + ([module] if module else []))
+            candidates = [full] if full in table else []
+            if not candidates:  # module name unknown: match by suffix, if unique
+                suffix = module or ""
+                candidates = [key for key in table if suffix and (key == suffix or key.endswith("." + suffix))]
+        else:
+            candidates = [module] if module in table else []
+        if len(candidates) != 1:
+            return None
+        value = table[candidates[0]].get(name)
+        return value if isinstance(value, str) else None
+
+
+# --- the resolver -----------------------------------------------------------
+
+
+ENV_CALLS = {"os.getenv", "getenv", "os.environ.get", "environ.get"}
+ENV_MAPPINGS = {"os.environ", "environ"}
+
+
+class Resolver:
+    def __init__(self, index: ModuleIndex):
+        self.index = index
+
+    def parts(self, node: cst.BaseExpression, scope: Scope, env: Mapping[str, Parts] | None = None, depth: int = 0) -> Parts:
+        """Never fails: what cannot be followed becomes a ``Dyn`` of the expression itself."""
+        found = self._parts(node, scope, env or {}, depth)
+        return found if found is not None else (Dyn(node, scope),)
+
+    def _parts(self, node: cst.BaseExpression, scope: Scope, env: Mapping[str, Parts], depth: int) -> Parts | None:
+        if depth > MAX_DEPTH:
+            return None
+        value = string_value(node)
+        if value is not None:
+            return (value,)
+        recurse = lambda n, s=scope, e=env: self.parts(n, s, e, depth + 1)  # noqa: E731
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, recurse)
+        if isinstance(node, cst.ConcatenatedString):
+            return _join(recurse(node.left), recurse(node.right))
+        if isinstance(node, cst.BinaryOperation):
+            if isinstance(node.operator, cst.Add):
+                left, right = recurse(node.left), recurse(node.right)
+                if _is_opaque(left, node.left) and _is_opaque(right, node.right):
+                    return None
+                return _join(left, right)
+            if isinstance(node.operator, cst.Modulo):
+                return self._percent(node, recurse)
+            return None
+        if isinstance(node, cst.Name):
+            if node.value in env:
+                return env[node.value]
+            return self._name(node, scope, depth)
+        if isinstance(node, cst.Attribute):
+            return self._attribute(node, scope, env, depth)
+        if isinstance(node, cst.Call):
+            return self._call(node, scope, env, depth, recurse)
+        if isinstance(node, cst.Subscript):
+            return self._subscript(node, scope, env, depth)
+        return None
+
+    # -- pieces --
+
+    def _fstring(self, node: cst.FormattedString, recurse) -> Parts | None:
+        out: list[Parts | None] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out.append((part.value.replace("{{", "{").replace("}}", "}"),))
+            elif part.conversion is None and part.format_spec is None:
+                out.append(recurse(part.expression))
+            else:
+                return None
+        return _join(*out)
+
+    def _percent(self, node: cst.BinaryOperation, recurse) -> Parts | None:
+        template = string_value(node.left)
+        if template is None:
+            return None
+        args = node.right.elements if isinstance(node.right, cst.Tuple) else None
+        values = [e.value for e in args] if args is not None else [node.right]
+        pieces = template.split("%s")
+        if len(pieces) - 1 != len(values) or "%" in "".join(pieces).replace("%%", ""):
+            return None
+        out: list[Parts | None] = [(pieces[0].replace("%%", "%"),)]
+        for value, text in zip(values, pieces[1:]):
+            out.append(recurse(value))
+            out.append((text.replace("%%", "%"),))
+        return _join(*out)
+
+    def _format(self, template: str, call: cst.Call, recurse) -> Parts | None:
+        positional = [a.value for a in call.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+        out: list[Parts | None] = []
+        auto = 0
+        try:
+            parsed = list(string.Formatter().parse(template))
+        except ValueError:
+            return None
+        for text, field_name, spec, conversion in parsed:
+            out.append((text,))
+            if field_name is None:
+                continue
+            if spec or conversion:
+                return None
+            if field_name == "":
+                index, auto = auto, auto + 1
+                if index >= len(positional):
+                    return None
+                out.append(recurse(positional[index]))
+            elif field_name.isdigit():
+                if int(field_name) >= len(positional):
+                    return None
+                out.append(recurse(positional[int(field_name)]))
+            elif field_name in keywords:
+                out.append(recurse(keywords[field_name]))
+            else:
+                return None
+        return _join(*out)
+
+    def _name(self, node: cst.Name, scope: Scope, depth: int) -> Parts | None:
+        found = self.index.lookup(node.value, scope)
+        if found is None:
+            return None
+        kind, where, what = found
+        if kind == "value":
+            return self.parts(what, where, None, depth + 1)  # type: ignore[arg-type]
+        if kind == "param":
+            default = what.default if isinstance(what, cst.Param) else None  # type: ignore[union-attr]
+            return (Dyn(node, where, string_value(default) if default is not None else None),)
+        if kind == "import":
+            module, name, level = what  # type: ignore[misc]
+            if name is None:
+                return None
+            value = self.index.project_constant(module, name, level)
+            return (value,) if value is not None else None
+        if kind == "multi":
+            return (Dyn(node, where),)
+        return None
+
+    def _attribute(self, node: cst.Attribute, scope: Scope, env, depth: int) -> Parts | None:
+        owner = node.value
+        attr = node.attr.value
+        if isinstance(owner, cst.Name):
+            if owner.value in ("self", "cls"):
+                cls = self.index.enclosing_class(scope)
+                if cls is not None:
+                    return self._class_attr(cls, attr, depth) or self._instance_attr(cls, attr, node, depth)
+            found = self.index.lookup(owner.value, scope)
+            if found and found[0] == "def" and isinstance(found[2], cst.ClassDef):
+                return self._class_attr(found[2], attr, depth)
+            if found and found[0] == "import" and found[2][1] is None:  # type: ignore[index]
+                value = self.index.project_constant(found[2][0], attr, 0)  # type: ignore[index]
+                return (value,) if value is not None else None
+            if found and found[0] == "import":  # from pkg import settings; settings.X
+                module, name, level = found[2]  # type: ignore[misc]
+                full = f"{module}.{name}" if module else name
+                value = self.index.project_constant(full, attr, level)
+                return (value,) if value is not None else None
+        return None
+
+    def _class_attr(self, cls: cst.ClassDef, attr: str, depth: int, seen: int = 0) -> Parts | None:
+        bindings = self.index.bindings(cls)
+        values = bindings.values.get(attr)
+        if values:
+            if len(values) == 1 and values[0] is not None:
+                return self.parts(values[0], cls, None, depth + 1)
+            return None
+        if seen > 8:
+            return None
+        for base in cls.bases:
+            if isinstance(base.value, cst.Name):
+                found = self.index.lookup(base.value.value, self.index.module)
+                if found and found[0] == "def" and isinstance(found[2], cst.ClassDef):
+                    parts = self._class_attr(found[2], attr, depth, seen + 1)
+                    if parts is not None:
+                        return parts
+        return None
+
+    def _instance_attr(self, cls: cst.ClassDef, attr: str, node: cst.Attribute, depth: int) -> Parts | None:
+        """``self.x`` assigned once in the class: its value, or a ``Dyn`` valid in every method."""
+        values = self.index.self_attrs(cls).values.get(attr)
+        if not values or len(values) != 1 or values[0][0] is None:
+            return None
+        value, method = values[0]
+        parts = self.parts(value, method, None, depth + 1)
+        if literal_text(parts) is not None:
+            return parts
+        default = text_with_defaults(parts)
+        return (Dyn(node, cls, default),)
+
+    def _call(self, node: cst.Call, scope: Scope, env, depth: int, recurse) -> Parts | None:
+        func = dotted_name(node.func)
+        if func in ENV_CALLS:
+            default = None
+            if len(node.args) >= 2:
+                default = literal_text(recurse(node.args[1].value))
+            return (Dyn(node, scope, default),)
+        if func == "str" and len(node.args) == 1:
+            return recurse(node.args[0].value)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+            template = literal_text(recurse(node.func.value))
+            if template is not None:
+                return self._format(template, node, recurse)
+            return None
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("rstrip", "strip") and not node.args:
+            inner = recurse(node.func.value)
+            text = literal_text(inner)
+            return (text.rstrip() if node.func.attr.value == "rstrip" else text.strip(),) if text is not None else None
+        return self._helper_call(node, scope, env, depth)
+
+    def _helper_call(self, node: cst.Call, scope: Scope, env, depth: int) -> Parts | None:
+        """A project function or method that returns one string expression."""
+        target = self.callee(node, scope)
+        if target is None:
+            return None
+        returned = single_return(target)
+        if returned is None:
+            return None
+        bound = self._bind_args(target, node, scope, depth)
+        if bound is None:
+            return None
+        return self.parts(returned, target, bound, depth + 1)
+
+    def callee(self, call: cst.Call, scope: Scope) -> cst.FunctionDef | None:
+        """The module function or same-class method a call goes to."""
+        func = call.func
+        if isinstance(func, cst.Name):
+            found = self.index.lookup(func.value, scope)
+            if found and found[0] == "def" and isinstance(found[2], cst.FunctionDef):
+                return found[2]
+            return None
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+            cls = self.index.enclosing_class(scope)
+            return self.method(cls, func.attr.value) if cls is not None else None
+        return None
+
+    def method(self, cls: cst.ClassDef, name: str, seen: int = 0) -> cst.FunctionDef | None:
+        bindings = self.index.bindings(cls)
+        found = bindings.defs.get(name)
+        if isinstance(found, cst.FunctionDef):
+            return found
+        if seen > 8:
+            return None
+        for base in cls.bases:
+            if isinstance(base.value, cst.Name):
+                hit = self.index.lookup(base.value.value, self.index.module)
+                if hit and hit[0] == "def" and isinstance(hit[2], cst.ClassDef):
+                    method = self.method(hit[2], name, seen + 1)
+                    if method is not None:
+                        return method
+        return None
+
+    def _bind_args(self, target: cst.FunctionDef, call: cst.Call, scope: Scope, depth: int) -> dict[str, Parts] | None:
+        names = [p.name.value for p in list(target.params.posonly_params) + list(target.params.params)]
+        if names and names[0] in ("self", "cls") and isinstance(call.func, cst.Attribute):
+            names = names[1:]
+        bound: dict[str, Parts] = {}
+        for index, arg in enumerate(call.args):
+            if arg.star:
+                return None
+            if arg.keyword is not None:
+                bound[arg.keyword.value] = self.parts(arg.value, scope, None, depth + 1)
+            elif index < len(names):
+                bound[names[index]] = self.parts(arg.value, scope, None, depth + 1)
+            else:
+                return None
+        every = list(target.params.posonly_params) + list(target.params.params) + list(target.params.kwonly_params)
+        for param in every:
+            name = param.name.value
+            if name in bound or name in ("self", "cls"):
+                continue
+            if param.default is None:
+                return None
+            bound[name] = self.parts(param.default, self.index.scope_of(target), None, depth + 1)
+        return bound
+
+    def _subscript(self, node: cst.Subscript, scope: Scope, env, depth: int) -> Parts | None:
+        if dotted_name(node.value) in ENV_MAPPINGS:
+            return (Dyn(node, scope),)
+        key = subscript_key(node)
+        if not isinstance(key, str):
+            return None
+        mapping = self.dict_literal(node.value, scope, depth)
+        if mapping is None:
+            return None
+        table, where = mapping
+        for element in table.elements:
+            if isinstance(element, cst.DictElement) and string_value(element.key) == key:
+                return self.parts(element.value, where, None, depth + 1)
+        return None
+
+    def dict_literal(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> tuple[cst.Dict, Scope] | None:
+        """A dict display the expression names (directly or through one-time assignments)."""
+        for _ in range(MAX_DEPTH):
+            if isinstance(node, cst.Dict):
+                return node, scope
+            if isinstance(node, cst.Name):
+                found = self.index.lookup(node.value, scope)
+                if not found or found[0] != "value":
+                    return None
+                node, scope = found[2], found[1]  # type: ignore[assignment]
+                continue
+            if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in ("self", "cls"):
+                cls = self.index.enclosing_class(scope)
+                if cls is None:
+                    return None
+                values = self.index.bindings(cls).values.get(node.attr.value)
+                if not values or len(values) != 1 or values[0] is None:
+                    return None
+                node, scope = values[0], cls
+                continue
+            return None
+        return None
+
+
+def _is_opaque(parts: Parts, node: cst.BaseExpression) -> bool:
+    """True when a ``+`` operand resolved to nothing but itself (numbers, lists...)."""
+    return len(parts) == 1 and isinstance(parts[0], Dyn) and parts[0].node is node
+
+
+def subscript_key(node: cst.Subscript) -> str | int | None:
+    """The literal key of ``x["key"]`` / ``x[0]``."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    value = node.slice[0].slice.value
+    text = string_value(value)
+    if text is not None:
+        return text
+    if isinstance(value, cst.Integer):
+        return int(value.value)
+    return None
+
+
+def single_return(function: cst.FunctionDef) -> cst.BaseExpression | None:
+    """The expression of a function whose body returns one value (docstring and asserts aside)."""
+    statements = function.body.body if isinstance(function.body, cst.IndentedBlock) else [function.body]
+    returns = []
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Return):
+                    returns.append(small)
+                elif isinstance(small, cst.Expr) and string_value(small.value) is not None:
+                    continue
+                elif not isinstance(small, (cst.Pass, cst.Assert, cst.Assign, cst.AnnAssign)):
+                    return None
+        else:
+            return None
+    if len(returns) != 1 or returns[0].value is None:
+        return None
+    return returns[0].value

@@ -1,0 +1,316 @@
+"""``POST /models/{id}/predictions`` -> ``/v1/chat/completions`` or ``/v1/images/generations``.
+
+Per site: the model id moves from the URL into the body through the model
+map, the body is rewritten where its dict is written, the URL argument
+becomes the new endpoint, and every read of the answer follows the new
+shape. Any piece that cannot be done with confidence leaves the whole site
+untouched, marked, and reported as ``manual``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Optional
+
+import libcst as cst
+
+from ionos_migrate.compat import rules as mapping
+from ionos_migrate.compat.model_map import ModelEntry, UnknownModel
+
+from ..body import (
+    BodyError,
+    LegacyBody,
+    chat_body,
+    code,
+    image_body,
+    is_literal,
+    literal_value,
+    option_code,
+    read_body,
+    user_messages,
+)
+from ..core import RuleContext
+from ..edits import SiteEdits
+from ..resolve import Dyn, Scope, dotted_name, string_value
+from ..response import CHAT, IMAGE, ReadError, Tracker
+from ..sites import HttpCall, LegacyUrl, classify
+from . import Rule
+
+RULE_ID = "ionos-predictions"
+TABLE_NAME = "IONOS_LEGACY_MODELS"
+
+
+class SiteError(Exception):
+    """The site cannot be rewritten with confidence; the message says what to do."""
+
+
+@dataclass
+class ModelChoice:
+    code: str  # python source for the body's "model"
+    entry: Optional[ModelEntry]  # the entry the site relies on (None: run-time lookup without default)
+    runtime: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def run(ctx: RuleContext) -> None:
+    for http in ctx.calls:
+        legacy = classify(http.url_parts)
+        if legacy is None or legacy.kind != "predictions":
+            continue
+        if http.call in ctx.claimed:
+            continue
+        try:
+            site, message = rewrite(ctx, http, legacy)
+        except (SiteError, BodyError, ReadError) as exc:
+            ctx.manual(http.call, RULE_ID, str(exc))
+            continue
+        ctx.edits.commit(site)
+        ctx.claimed.update(site.replace)
+        ctx.report(http.call, RULE_ID, "migrated", message)
+
+
+def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEdits, str]:
+    if http.method not in ("POST",):
+        raise SiteError(f"a {http.method or 'request of unknown method'} to a predictions URL; send it as POST /v1/chat/completions by hand")
+    if http.body is None:
+        raise SiteError("the request body is not json=... or data=json.dumps(...); rewrite it by hand for /v1/chat/completions")
+    body = read_body(http.body, http.scope, ctx.resolver)
+    if body.anchor in ctx.claimed:
+        raise SiteError("the body dict is shared with another legacy call; rewrite both by hand")
+    if body.collection_id is not None:
+        raise SiteError("server-side RAG (collectionId): query the collection, then send a chat request with the hits (see docs/codemods.md)")
+    target_scope = http.scope if body.helper is not None else body.scope
+    model = choose_model(ctx, legacy, target_scope)
+    site = SiteEdits()
+    notes = list(model.notes)
+    image = is_image(model, body)
+    if image:
+        endpoint, shape, body_notes = _image(ctx, site, http, body, model)
+    else:
+        endpoint, shape, body_notes = _chat(ctx, site, http, body, model)
+    notes += body_notes
+    site.set(http.url, _url_literal(http.url, mapping.OPENAI_BASE_URL + endpoint))
+    _remove_inlined(ctx, site, body)
+    tracker = Tracker(ctx.index, ctx.resolver, shape, site)
+    _follow_answer(ctx, http, tracker)
+    notes += tracker.notes
+    model_text = model.entry.name if model.entry and not model.runtime else f"looked up in {TABLE_NAME} at run time"
+    message = f"POST {legacy.path} -> /v1{endpoint} (model {model_text})"
+    if legacy.host_from_default:
+        notes.append("the legacy host came from a default (environment variable): the new URL is written out; point that variable at nothing")
+    return site, "; ".join([message, *notes])
+
+
+# --- the model ----------------------------------------------------------------
+
+
+def choose_model(ctx: RuleContext, legacy: LegacyUrl, scope: Scope) -> ModelChoice:
+    parts = legacy.model or ()
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return _known_model(ctx, parts[0])
+    if len(parts) == 1 and isinstance(parts[0], Dyn):
+        return _runtime_model(ctx, parts[0], scope)
+    raise SiteError("the model id in the URL is built from several pieces; put the model name in the body by hand")
+
+
+def _known_model(ctx: RuleContext, model_id: str) -> ModelChoice:
+    found = ctx.model_map.resolve(model_id)
+    if isinstance(found, UnknownModel):
+        raise SiteError(f"unknown model id {model_id}{' (' + found.hint + ')' if found.hint else ''}; add it to [tool.ionos-migrate.models]")
+    return ModelChoice(json.dumps(found.name), found, notes=_entry_notes(model_id, found))
+
+
+def _entry_notes(model_id: str, entry: ModelEntry) -> list[str]:
+    if entry.is_bundled:
+        return [f"model {model_id} -> {entry.name} comes from the bundled map ({entry.confidence} confidence): confirm it"]
+    if entry.source == "path":
+        return []
+    return [f"model {model_id} -> {entry.name} from {entry.source}"]
+
+
+def _runtime_model(ctx: RuleContext, dyn: Dyn, scope: Scope) -> ModelChoice:
+    if not portable(ctx, dyn, scope):
+        raise SiteError(
+            f"the model id ({code(dyn.node)}) is only known inside another function; pass it down or rewrite by hand"
+        )
+    entry = None
+    notes = []
+    if dyn.default is not None:
+        found = ctx.model_map.resolve(dyn.default)
+        if isinstance(found, UnknownModel):
+            raise SiteError(f"unknown model id {dyn.default} (the default of {code(dyn.node)}); add it to [tool.ionos-migrate.models]")
+        entry = found
+        notes += _entry_notes(dyn.default, found)
+    sources = sorted({e.source for e in ctx.model_map.entries.values()})
+    notes.append(
+        f"the model id ({code(dyn.node)}) is known only at run time: it is looked up in {TABLE_NAME}, "
+        f"generated from the model map ({', '.join(sources) or 'empty'}); ids missing there are sent as they are"
+    )
+    value = code(dyn.node)
+    return ModelChoice(f"{TABLE_NAME}.get({value}, {value})", entry, runtime=True, notes=notes)
+
+
+def portable(ctx: RuleContext, dyn: Dyn, scope: Scope) -> bool:
+    """Whether ``dyn``'s expression means the same thing when written in ``scope``."""
+    if isinstance(dyn.scope, cst.Module):
+        return True
+    if dyn.scope is scope:
+        return True
+    if isinstance(dyn.scope, cst.ClassDef):
+        return ctx.index.enclosing_class(scope) is dyn.scope
+    return False
+
+
+def table_code(ctx: RuleContext) -> str:
+    table = {e.legacy_id: e.name for e in ctx.model_map.entries.values() if mapping.is_uuid(e.legacy_id)}
+    lines = ["# Legacy IONOS model id -> model name, generated by ionos-migrate from the model map.", f"{TABLE_NAME} = {{"]
+    lines += [f"    {json.dumps(k)}: {json.dumps(v)}," for k, v in sorted(table.items())]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def is_image(model: ModelChoice, body: LegacyBody) -> bool:
+    if model.entry is not None and model.entry.kind == "image":
+        return True
+    return any(key in mapping.IMAGE_OPTIONS for key, _ in body.options)
+
+
+# --- bodies -------------------------------------------------------------------
+
+
+def _model_field(ctx: RuleContext, site: SiteEdits, model: ModelChoice) -> str:
+    if model.runtime:
+        site.prelude[TABLE_NAME] = table_code(ctx)
+    return model.code
+
+
+def _chat(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice):
+    options = option_code(body, ctx.resolver)
+    model_code = _model_field(ctx, site, model)
+    new = chat_body(model_code, user_messages(code(body.input)), options, body.anchor, with_model=body.helper is None)
+    _write_body(ctx, site, http, body, new, model_code)
+    return mapping.OPENAI_CHAT_PATH.removeprefix("/v1"), CHAT, options.notes
+
+
+def _image(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice):
+    size_node = body.option("size")
+    size = None
+    if size_node is not None:
+        value = literal_value(size_node, body.scope, ctx.resolver)
+        size = mapping.normalise_image_size(str(value)) if is_literal(value) else None
+        if size is None:
+            raise SiteError(f'the image size ({code(size_node)}) is not a literal like "1024x1024"; set "size" by hand')
+    model_code = _model_field(ctx, site, model)
+    new = image_body(model_code, code(body.input), size, body.anchor, with_model=body.helper is None)
+    _write_body(ctx, site, http, body, new, model_code)
+    dropped = [key for key, _ in body.options if key not in mapping.IMAGE_OPTIONS]
+    notes = [f"image options {', '.join(dropped)} are not sent to /v1/images/generations"] if dropped else []
+    return mapping.OPENAI_IMAGES_PATH.removeprefix("/v1"), IMAGE, notes
+
+
+def _write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, new: str, model_code: str) -> None:
+    site.set(body.anchor, cst.parse_expression(new))
+    if body.helper is not None:
+        callers = [c for c in Tracker(ctx.index, ctx.resolver, CHAT, site).callers(body.helper)]
+        if len(callers) != 1:
+            raise SiteError(f"{body.helper.name.value}() builds the body and is called from {len(callers)} places; rewrite them together by hand")
+        assert http.body is not None
+        site.set(http.body, cst.parse_expression(f'{{"model": {model_code}, **{code(http.body)}}}'))
+
+
+def _remove_inlined(ctx: RuleContext, site: SiteEdits, body: LegacyBody) -> None:
+    """Drop ``options = {...}`` / ``properties = {...}`` that were inlined into the new body and are used nowhere else."""
+    tracker = Tracker(ctx.index, ctx.resolver, CHAT, site)
+    for name, scope in body.consumed:
+        loads = list(tracker._loads_of(name, scope))
+        if len(loads) != 1:
+            continue
+        statement = _assignment_statement(ctx, name, scope)
+        if statement is not None and not any(line.comment for line in statement.leading_lines):
+            site.remove(statement)
+
+
+def _assignment_statement(ctx: RuleContext, name: str, scope: Scope) -> cst.SimpleStatementLine | None:
+    block = scope.body if not isinstance(scope, cst.Module) else scope
+    statements = block.body if hasattr(block, "body") else []
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if (
+                isinstance(small, cst.Assign)
+                and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+                and small.targets[0].target.value == name
+                and isinstance(small.value, cst.Dict)
+            ):
+                return statement
+    return None
+
+
+def _url_literal(original: cst.BaseExpression, url: str) -> cst.BaseExpression:
+    quote = "'" if isinstance(original, cst.SimpleString) and original.value.startswith("'") else '"'
+    return cst.SimpleString(f"{quote}{url}{quote}")
+
+
+# --- the answer ----------------------------------------------------------------
+
+
+def _follow_answer(ctx: RuleContext, http: HttpCall, tracker: Tracker) -> None:
+    if http.library == "urllib":
+        for opened in _urlopen_calls(ctx, http):
+            tracker.follow(opened, "response")
+        return
+    if http.forwarder is not None:
+        kind = _helper_returns(ctx, http)
+        if kind is not None:
+            parent = ctx.index.parent(http.call)
+            tracker.follow(parent if isinstance(parent, cst.Await) else http.call, kind)  # type: ignore[arg-type]
+        return
+    tracker.follow(http.call, "response")
+
+
+def _helper_returns(ctx: RuleContext, http: HttpCall):
+    """What a forwarding helper returns of the answer: "response", "json" or None (nothing)."""
+    inner = ctx.resolver and _inner_call(ctx, http)
+    probe = Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits(), probe=True)
+    try:
+        probe.follow(inner, "response")
+    except ReadError as exc:
+        raise ReadError(f"{http.forwarder.name.value}(): {exc}") from None  # type: ignore[union-attr]
+    if len(probe.returned) > 1:
+        raise ReadError(f"{http.forwarder.name.value}() returns the answer in more than one way")
+    return next(iter(probe.returned), None)
+
+
+def _inner_call(ctx: RuleContext, http: HttpCall) -> cst.Call:
+    from ..sites import CallFinder
+
+    signature = CallFinder(ctx.index, ctx.resolver).forwarder(http.forwarder)  # type: ignore[arg-type]
+    return signature[4]
+
+
+def _urlopen_calls(ctx: RuleContext, http: HttpCall) -> list[cst.Call]:
+    """``urlopen(req)`` for the ``Request`` of this site (directly or through a variable)."""
+    parent = ctx.index.parent(http.call)
+    if isinstance(parent, cst.Arg):
+        opener = ctx.index.parent(parent)
+        if isinstance(opener, cst.Call) and (dotted_name(opener.func) or "").endswith("urlopen"):
+            return [opener]
+    if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+        name = parent.targets[0].target.value
+        tracker = Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())
+        found = []
+        for load in tracker._loads_of(name, http.scope):
+            arg = ctx.index.parent(load)
+            opener = ctx.index.parent(arg) if isinstance(arg, cst.Arg) else None
+            if isinstance(opener, cst.Call) and (dotted_name(opener.func) or "").endswith("urlopen"):
+                found.append(opener)
+            else:
+                raise ReadError(f"the request object {name!r} is used other than in urlopen()")
+        if found:
+            return found
+    raise ReadError("the urllib request is not opened with urlopen() in the same function")
+
+
+RULE = Rule(RULE_ID, run, order=10)

@@ -1,0 +1,71 @@
+"""The engine-facing functions: transform's contract and the constants pass."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from ionos_migrate.codemods import MigrationContext, collect_constants, transform
+from ionos_migrate.compat.model_map import ModelMap
+
+CONTEXT = MigrationContext(ModelMap.bundled())
+UUID = "b18b18de-92c3-466e-81a8-e5df91890091"
+
+
+def test_unparsable_source_raises_parser_error():
+    with pytest.raises(cst.ParserSyntaxError):
+        transform("def broken(:\n", path="x.py", context=CONTEXT)
+
+
+def test_file_without_markers_is_returned_as_is():
+    source = "import requests\nrequests.post('https://example.com/predict', json={})\n"
+    result = transform(source, path="x.py", context=CONTEXT)
+    assert result.code == source and result.findings == [] and not result.changed
+
+
+def test_literal_requests_post_is_migrated_with_position():
+    source = (
+        "import requests\n"
+        f"r = requests.post('https://inference.de-txl.ionos.com/models/{UUID}/predictions',\n"
+        "                  json={'properties': {'input': 'hi', 'options': {'max_length': '10'}}})\n"
+        "print(r.json()['properties']['output'])\n"
+    )
+    result = transform(source, path="x.py", context=CONTEXT)
+    assert result.changed
+    (finding,) = result.findings
+    assert (finding.line, finding.column, finding.status) == (2, 5, "migrated")
+    assert "bundled map" in finding.message
+    assert "'https://openai.inference.de-txl.ionos.com/v1/chat/completions'" in result.code
+    assert "print(r.json()['choices'][0]['message']['content'])" in result.code
+    assert '"max_tokens": 10' in result.code
+
+
+def test_collect_constants_follows_concatenation_fstrings_and_format():
+    source = (
+        "BASE = 'https://inference.de-txl.ionos.com'\n"
+        "MODEL: str = 'abc'\n"
+        "URL = f'{BASE}/models/{MODEL}/predictions'\n"
+        "LIST = BASE + '/models'\n"
+        "FMT = '{}/x/{m}'.format(BASE, m=MODEL)\n"
+        "PCT = '%s/y' % BASE\n"
+        "NOT_A_STRING = 3\n"
+        "DYNAMIC = os.getenv('X', 'd')\n"
+        "def f():\n    LOCAL = 'no'\n"
+    )
+    constants = collect_constants(source)
+    assert constants == {
+        "BASE": "https://inference.de-txl.ionos.com",
+        "MODEL": "abc",
+        "URL": "https://inference.de-txl.ionos.com/models/abc/predictions",
+        "LIST": "https://inference.de-txl.ionos.com/models",
+        "FMT": "https://inference.de-txl.ionos.com/x/abc",
+        "PCT": "https://inference.de-txl.ionos.com/y",
+    }
+
+
+def test_collect_constants_of_broken_file_is_empty():
+    assert collect_constants("x = (\n") == {}
+
+
+def test_reassigned_constant_to_unknown_value_is_dropped():
+    assert collect_constants("A = 'x'\nA = f()\n") == {}
