@@ -271,3 +271,16 @@ def shim(**options: Any) -> Iterator[None]:
         yield
     finally:
         uninstall()
+
+
+class _CallableModule(ModuleType):
+    """``from ionos_migrate.compat import shim`` may give this *module* rather than the
+    function (once ``ionos_migrate.compat.shim`` is imported, the import system sets
+    the package attribute to the module), so the module is callable too:
+    ``with shim(upstream=...):`` works either way."""
+
+    def __call__(self, **options: Any) -> Any:
+        return shim(**options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

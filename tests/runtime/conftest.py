@@ -1,0 +1,128 @@
+"""Real servers on loopback for the runtime tests.
+
+``emulator``: the offline OpenAI-compatible API (+ collections query).
+``broken``: a small upstream that misbehaves on demand (it stands in for the
+IONOS cloud failing): any status and body, a delay, and a count of hits.
+``resetting``: a raw TCP server that reads a request and resets the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import struct
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ionos_migrate.compat import shim as shim_module
+from ionos_migrate.compat.emulator import create_app as create_emulator
+from ionos_migrate.compat.serving import serve_in_thread
+
+LEGACY = "https://inference.de-txl.ionos.com"
+OPENAI = "https://openai.inference.de-txl.ionos.com/v1"
+TOKEN = "tok-SECRET-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+TEXT_MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"  # bundled: meta-llama/Llama-3.3-70B-Instruct
+IMAGE_MODEL = "6cbc28c9-217d-421c-85fb-754d79c61423"  # bundled: FLUX.1-schnell
+
+
+@dataclass
+class Behaviour:
+    status: int = 200
+    body: bytes = b"{}"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    hits: int = 0
+    seen: list[dict[str, Any]] = field(default_factory=list)  # method, path, headers of each hit
+
+
+def broken_app(behaviour: Behaviour) -> Starlette:
+    async def answer(request: Request) -> Response:
+        behaviour.hits += 1
+        behaviour.seen.append({"method": request.method, "path": request.url.path,
+                               "query": request.url.query, "headers": dict(request.headers),
+                               "body": await request.body()})
+        if behaviour.delay:
+            await asyncio.sleep(behaviour.delay)
+        return Response(behaviour.body, status_code=behaviour.status, headers=behaviour.headers,
+                        media_type="application/json")
+
+    return Starlette(routes=[Route("/{rest:path}", answer, methods=["GET", "POST", "PUT", "DELETE"])])
+
+
+@pytest.fixture
+def emulator_app() -> Any:
+    return create_emulator()
+
+
+@pytest.fixture
+def emulator(emulator_app: Any) -> Iterator[str]:
+    with serve_in_thread(emulator_app) as url:
+        yield url
+
+
+@pytest.fixture
+def behaviour() -> Behaviour:
+    return Behaviour()
+
+
+@pytest.fixture
+def broken(behaviour: Behaviour) -> Iterator[str]:
+    with serve_in_thread(broken_app(behaviour)) as url:
+        yield url
+
+
+@pytest.fixture
+def resetting() -> Iterator[str]:
+    """Accepts, reads a little, then closes with SO_LINGER 0: the client sees a reset."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            conn.settimeout(1)
+            try:
+                conn.recv(65536)
+            except OSError:
+                pass
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            conn.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        server.close()
+
+
+@pytest.fixture
+def free_port_url() -> str:
+    """A loopback URL where nothing listens: connection refused."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(autouse=True)
+def _no_shim_left_behind() -> Iterator[None]:
+    yield
+    shim_module.uninstall()
