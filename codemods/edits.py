@@ -23,6 +23,7 @@ class SiteEdits:
     replace: dict[cst.CSTNode, Replacement] = field(default_factory=dict)
     prelude: dict[str, str] = field(default_factory=dict)  # key -> module-level code, added once
     imports: set[str] = field(default_factory=set)  # modules to import if missing
+    url: str = ""  # the new endpoint, written by the rule where the URL is defined
 
     def set(self, node: cst.CSTNode, new: cst.CSTNode) -> None:
         self.replace[node] = lambda _updated, new=new: new

@@ -473,7 +473,11 @@ class Resolver:
             return None
         kind, where, what = found
         if kind == "value":
-            return self.parts(what, where, None, depth + 1)  # type: ignore[arg-type]
+            parts = self.parts(what, where, None, depth + 1)  # type: ignore[arg-type]
+            if len(parts) == 1 and isinstance(parts[0], Dyn):
+                # Keep the name, not the expression behind it: ``MODEL_ID`` reads better than ``os.getenv(...)``.
+                return (Dyn(node, scope, parts[0].default),)
+            return parts
         if kind == "param":
             default = what.default if isinstance(what, cst.Param) else None  # type: ignore[union-attr]
             return (Dyn(node, where, string_value(default) if default is not None else None),)

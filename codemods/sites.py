@@ -206,7 +206,7 @@ class CallFinder:
             return None
         scope = self.index.scope_of(call)
         path_parts = self.resolver.parts(url_arg.value, scope)
-        if not any(isinstance(p, str) and ("/" in p or "ionos" in p) for p in path_parts):
+        if not any("/" in (p if isinstance(p, str) else (p.default or "")) for p in path_parts):
             return None
         parts = self._with_base_url(call, scope, path_parts)
         body, holder = body_of(call)

@@ -54,6 +54,7 @@ class ModelChoice:
 
 
 def run(ctx: RuleContext) -> None:
+    urls: list[tuple[cst.BaseExpression, str, HttpCall]] = []
     for http in ctx.calls:
         legacy = classify(http.url_parts)
         if legacy is None or legacy.kind != "predictions":
@@ -67,7 +68,60 @@ def run(ctx: RuleContext) -> None:
             continue
         ctx.edits.commit(site)
         ctx.claimed.update(site.replace)
+        ctx.claimed.add(http.call)
+        urls.append((http.url, site.url, http))
         ctx.report(http.call, RULE_ID, "migrated", message)
+    write_urls(ctx, urls)
+
+
+def write_urls(ctx: RuleContext, urls: list[tuple[cst.BaseExpression, str, HttpCall]]) -> None:
+    """The new endpoint goes where the URL is defined when only migrated calls use it, else into the call."""
+    by_binding: dict[cst.CSTNode, list[tuple[cst.BaseExpression, str]]] = {}
+    for node, url, http in urls:
+        binding = url_binding(ctx, node, http.scope)
+        if binding is None:
+            ctx.edits.replace[node] = lambda _u, n=node, url=url: _url_literal(n, url)
+        else:
+            by_binding.setdefault(binding, []).append((node, url))
+    for value, uses in by_binding.items():
+        name_loads = _loads_of_binding(ctx, value)
+        new_urls = {url for _node, url in uses}
+        if len(new_urls) == 1 and name_loads is not None and {id(n) for n in name_loads} == {id(n) for n, _ in uses}:
+            url = new_urls.pop()
+            ctx.edits.replace[value] = lambda _u, v=value, url=url: _url_literal(v, url)
+        else:
+            for node, url in uses:
+                ctx.edits.replace[node] = lambda _u, n=node, url=url: _url_literal(n, url)
+
+
+def url_binding(ctx: RuleContext, node: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
+    """The value assigned to a plain-name URL argument, when it is a string expression assigned once."""
+    if not isinstance(node, cst.Name):
+        return None
+    found = ctx.index.lookup(node.value, scope)
+    if not found or found[0] != "value":
+        return None
+    value = found[2]
+    if not isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.BinaryOperation, cst.Call)):
+        return None
+    _BINDING_NAMES[value] = (node.value, found[1])
+    return value  # type: ignore[return-value]
+
+
+_BINDING_NAMES: "dict[cst.CSTNode, tuple[str, Scope]]" = {}
+
+
+def _loads_of_binding(ctx: RuleContext, value: cst.CSTNode) -> list[cst.Name] | None:
+    name, scope = _BINDING_NAMES.pop(value)
+    loads = list(Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())._loads_of(name, scope))
+    if isinstance(scope, cst.Module):  # a module constant may be imported elsewhere: keep it when other modules might use it
+        if not name.islower() and not _private(name):
+            return None
+    return loads
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_")
 
 
 def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEdits, str]:
@@ -90,15 +144,15 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     else:
         endpoint, shape, body_notes = _chat(ctx, site, http, body, model)
     notes += body_notes
-    site.set(http.url, _url_literal(http.url, mapping.OPENAI_BASE_URL + endpoint))
+    site.url = mapping.OPENAI_BASE_URL + endpoint
     _remove_inlined(ctx, site, body)
     tracker = Tracker(ctx.index, ctx.resolver, shape, site)
-    _follow_answer(ctx, http, tracker)
+    follow_answer(ctx, http, tracker)
     notes += tracker.notes
     model_text = model.entry.name if model.entry and not model.runtime else f"looked up in {TABLE_NAME} at run time"
     message = f"POST {legacy.path} -> /v1{endpoint} (model {model_text})"
     if legacy.host_from_default:
-        notes.append("the legacy host came from a default (environment variable): the new URL is written out; point that variable at nothing")
+        notes.append("the legacy URL came from a default (an environment variable); the new URL is written out, so that variable no longer applies here")
     return site, "; ".join([message, *notes])
 
 
@@ -256,7 +310,7 @@ def _url_literal(original: cst.BaseExpression, url: str) -> cst.BaseExpression:
 # --- the answer ----------------------------------------------------------------
 
 
-def _follow_answer(ctx: RuleContext, http: HttpCall, tracker: Tracker) -> None:
+def follow_answer(ctx: RuleContext, http: HttpCall, tracker: Tracker) -> None:
     if http.library == "urllib":
         for opened in _urlopen_calls(ctx, http):
             tracker.follow(opened, "response")
