@@ -33,6 +33,9 @@ RULE_PARSE = "parse-error"
 RULE_READ = "read-error"
 RULE_INTERNAL = "internal-error"
 RULE_WRITE = "write-error"
+# JSON and SARIF reports name the tool near their start (see reports.py, sarif.py).
+REPORT_SIGNATURE = b'"name": "ionos-migrate"'
+REPORT_SIGNATURE_WITHIN = 400
 
 
 @dataclass(frozen=True)
@@ -315,9 +318,10 @@ def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, 
     try:
         result = transform(source, path=outcome.path, context=context)
     except libcst.ParserSyntaxError as exc:
+        message, line, column = _syntax_error(source, exc)
         outcome.findings.append(_error(
-            outcome.path, RULE_PARSE, f"cannot parse: {exc.message}; file left unchanged",
-            line=exc.editor_line, column=exc.editor_column, cell=cell))
+            outcome.path, RULE_PARSE, f"cannot parse: {message}; file left unchanged", line=line, column=column,
+            cell=cell))
         return None
     except RecursionError:
         outcome.findings.append(_error(outcome.path, RULE_PARSE, "too deeply nested to parse; file left unchanged",
@@ -345,6 +349,17 @@ def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, 
     return result.code
 
 
+def _syntax_error(source: str, exc: Exception) -> tuple[str, int, int]:
+    """Python's own account of a syntax error names the line people expect; libcst's may point past it."""
+    try:
+        ast.parse(source)
+    except SyntaxError as error:
+        return error.msg, error.lineno or 1, error.offset or 1
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return exc.message, exc.editor_line, exc.editor_column  # type: ignore[attr-defined]
+
+
 def _parses(source: str) -> bool:
     try:
         ast.parse(source)
@@ -356,10 +371,12 @@ def _parses(source: str) -> bool:
 def _scan_text_file(file: SourceFile) -> FileOutcome:
     outcome = FileOutcome(file.display, file.path, file.kind)
     try:
-        text = file.path.read_bytes().decode("utf-8", errors="replace")
+        data = file.path.read_bytes()
     except OSError as exc:
         return _unreadable(file, exc.strerror or str(exc))
-    outcome.findings.extend(scan_text(text, outcome.path))
+    if REPORT_SIGNATURE in data[:REPORT_SIGNATURE_WITHIN]:
+        return outcome  # our own JSON or SARIF report, left in the tree: it quotes the sites it found
+    outcome.findings.extend(scan_text(data.decode("utf-8", errors="replace"), outcome.path))
     return outcome
 
 

@@ -7,6 +7,7 @@ when a key changes meaning or goes away (new keys may appear at any time).
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 from pathlib import Path
 from typing import Any, Callable
@@ -91,13 +92,13 @@ def render_markdown(result: RunResult, *, command: str, written: bool, exit_code
         out += ["### Findings", "", "| where | status | rule | message |", "|---|---|---|---|"]
         for f in sorted(findings, key=lambda f: (STATUS_ORDER.index(f.status), f.path, f.line)):
             where = f"`{f.path}:{f.line}:{f.column}`" + (f" (cell {f.cell})" if f.cell is not None else "")
-            out.append(f"| {where} | **{f.status}** | `{f.rule}` | {_md_cell(f.message)} |")
+            out.append(f"| {_md_cell(where)} | **{f.status}** | `{f.rule}` | {_md_cell(f.message)} |")
         out.append("")
     else:
         out += ["No legacy call sites found.", ""]
     for outcome in result.changed:
         fence = "````" if "```" in outcome.diff() else "```"
-        out += [f"<details><summary><code>{outcome.path}</code> {verb}</summary>", "", fence + "diff",
+        out += [f"<details><summary><code>{html.escape(outcome.path)}</code> {verb}</summary>", "", fence + "diff",
                 outcome.diff().rstrip("\n"), fence, "", "</details>", ""]
     return "\n".join(out)
 

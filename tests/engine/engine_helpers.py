@@ -44,3 +44,20 @@ def git(cwd: Path, *args: str) -> str:
                             env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
                                  "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"})
     return result.stdout
+
+
+def notebook(*cells: str, indent: int = 1) -> str:
+    """A notebook with these code cells (a markdown cell first), outputs and metadata included."""
+    import json
+
+    data = {
+        "cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Demo ü\n"]}] + [
+            {"cell_type": "code", "execution_count": n, "id": f"c{n}", "metadata": {"tags": ["t"]},
+             "outputs": [{"name": "stdout", "output_type": "stream", "text": ["old output\n"]}],
+             "source": source.splitlines(keepends=True)}
+            for n, source in enumerate(cells, start=1)
+        ],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }
+    return json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
