@@ -146,6 +146,13 @@ def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, st
     if not new:
         return module
     following = body[position:]
-    if blocks and following and not following[0].leading_lines:
-        following[0] = following[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+    if blocks and following:
+        blank = 0
+        for line in following[0].leading_lines:
+            if line.comment is not None:
+                break
+            blank += 1
+        if blank < 2:
+            extra = [cst.EmptyLine()] * (2 - blank)
+            following[0] = following[0].with_changes(leading_lines=[*extra, *following[0].leading_lines])
     return module.with_changes(body=[*body[:position], *new, *following])

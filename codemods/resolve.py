@@ -480,7 +480,10 @@ class Resolver:
             return parts
         if kind == "param":
             default = what.default if isinstance(what, cst.Param) else None  # type: ignore[union-attr]
-            return (Dyn(node, where, string_value(default) if default is not None else None),)
+            text = None
+            if default is not None:  # a default is evaluated where the function is defined
+                text = literal_text(self.parts(default, self.index.scope_of(where), None, depth + 1))
+            return (Dyn(node, where, text),)
         if kind == "import":
             module, name, level = what  # type: ignore[misc]
             if name is None:

@@ -48,7 +48,11 @@ class LegacyUrl:
     path: str
     model: Optional[Parts] = None  # predictions: the model-id piece(s)
     host_from_default: bool = False  # the legacy host came from a run-time default (env var)
-    notes: tuple = field(default_factory=tuple)
+    pieces: tuple = field(default_factory=tuple)  # the resolved parts, for messages
+
+    @property
+    def display_path(self) -> str:
+        return self.path.replace("\x00", "{...}")
 
 
 def classify(parts: Parts) -> LegacyUrl | None:
@@ -83,7 +87,7 @@ def classify(parts: Parts) -> LegacyUrl | None:
     match = rules.PREDICTIONS_PATH_RE.match(path)
     if match:
         start, end = path_start + match.start("model_id"), path_start + match.end("model_id")
-        return LegacyUrl("predictions", path, _model_parts(url, start, end, spans), host_default)
+        return LegacyUrl("predictions", path, _model_parts(url, start, end, spans), host_default, tuple(parts))
     clean = path.rstrip("/")
     if "\x00" in clean:
         return LegacyUrl("other", path, host_from_default=host_default)

@@ -32,7 +32,7 @@ def run(ctx: RuleContext) -> None:
             ctx.manual(
                 http.call,
                 RULE_ID,
-                f"{http.method or 'a request'} {legacy.path or '/'} on the retired legacy API has no automatic mapping; "
+                f"{http.method or 'a request'} {legacy.display_path or '/'} on the retired legacy API has no automatic mapping; "
                 "move it to the OpenAI-compatible API by hand",
             )
     write_urls(ctx, urls)

@@ -24,7 +24,7 @@ def run(ctx: RuleContext) -> None:
         tracker = Tracker(ctx.index, ctx.resolver, MODELS, site)
         try:
             if http.method != "GET":
-                raise SiteError(f"a {http.method or 'request of unknown method'} to {legacy.path}; only GET lists models")
+                raise SiteError(f"a {http.method or 'request of unknown method'} to {legacy.display_path}; only GET lists models")
             follow_answer(ctx, http, tracker)
         except (SiteError, ReadError) as exc:
             ctx.manual(http.call, RULE_ID, str(exc))
@@ -33,7 +33,7 @@ def run(ctx: RuleContext) -> None:
         ctx.claimed.add(http.call)
         urls.append((http.url, site.url, http))
         notes = ["item ids are model names now (the legacy ids were UUIDs)"] + tracker.notes
-        ctx.report(http.call, RULE_ID, "migrated", "; ".join([f"GET {legacy.path} -> {mapping.OPENAI_MODELS_PATH}", *notes]))
+        ctx.report(http.call, RULE_ID, "migrated", "; ".join([f"GET {legacy.display_path} -> {mapping.OPENAI_MODELS_PATH}", *notes]))
     write_urls(ctx, urls)
 
 

@@ -32,7 +32,7 @@ from ..body import (
 )
 from ..core import RuleContext
 from ..edits import SiteEdits
-from ..resolve import Dyn, Scope, dotted_name, string_value
+from ..resolve import Dyn, Scope, dotted_name, literal_text, string_value
 from ..response import CHAT, IMAGE, ReadError, Tracker
 from ..sites import HttpCall, LegacyUrl, classify
 from . import Rule
@@ -132,8 +132,6 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     body = read_body(http.body, http.scope, ctx.resolver)
     if body.anchor in ctx.claimed:
         raise SiteError("the body dict is shared with another legacy call; rewrite both by hand")
-    if body.collection_id is not None:
-        raise SiteError("server-side RAG (collectionId): query the collection, then send a chat request with the hits (see docs/codemods.md)")
     target_scope = http.scope if body.helper is not None else body.scope
     model = choose_model(ctx, legacy, target_scope)
     site = SiteEdits()
@@ -141,6 +139,8 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     image = is_image(model, body)
     if image:
         endpoint, shape, body_notes = _image(ctx, site, http, body, model)
+    elif body.collection_id is not None:
+        endpoint, shape, body_notes = _rag(ctx, site, http, body, model)
     else:
         endpoint, shape, body_notes = _chat(ctx, site, http, body, model)
     notes += body_notes
@@ -150,9 +150,9 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     follow_answer(ctx, http, tracker)
     notes += tracker.notes
     model_text = model.entry.name if model.entry and not model.runtime else f"looked up in {TABLE_NAME} at run time"
-    message = f"POST {legacy.path} -> /v1{endpoint} (model {model_text})"
+    message = f"POST {legacy.display_path} -> /v1{endpoint} (model {model_text})"
     if legacy.host_from_default:
-        notes.append("the legacy URL came from a default (an environment variable); the new URL is written out, so that variable no longer applies here")
+        notes.append("the legacy URL came from a default value (an environment variable or a parameter); the new URL is written out, so overriding it no longer applies here")
     return site, "; ".join([message, *notes])
 
 
@@ -165,7 +165,97 @@ def choose_model(ctx: RuleContext, legacy: LegacyUrl, scope: Scope) -> ModelChoi
         return _known_model(ctx, parts[0])
     if len(parts) == 1 and isinstance(parts[0], Dyn):
         return _runtime_model(ctx, parts[0], scope)
-    raise SiteError("the model id in the URL is built from several pieces; put the model name in the body by hand")
+    known = _model_from_instantiations(ctx, legacy)
+    if known is not None:
+        choice = _known_model(ctx, known)
+        choice.notes.append("the model id comes from the base URL every instantiation in this file passes (or the default)")
+        return choice
+    raise SiteError(
+        f"the model id in the URL comes from several pieces ({describe_parts(legacy.pieces)}); "
+        "send the model name in the body of POST /v1/chat/completions by hand"
+    )
+
+
+def _model_from_instantiations(ctx: RuleContext, legacy: LegacyUrl) -> str | None:
+    """A URL split over a class: ``self.base_url`` (an ``__init__`` parameter) + ``self.path()``.
+
+    When every instantiation of the class in this file passes a base URL that
+    resolves (or relies on the default), and all name the same model, that
+    model is the one. Otherwise None: the caller decides elsewhere.
+    """
+    pieces = legacy.pieces
+    dyns = [p for p in pieces if isinstance(p, Dyn)]
+    if len(dyns) != 1 or not isinstance(dyns[0].scope, cst.ClassDef):
+        return None
+    dyn = dyns[0]
+    node = dyn.node
+    if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"):
+        return None
+    cls = dyn.scope
+    values = ctx.index.self_attrs(cls).values.get(node.attr.value) or []
+    if len(values) != 1 or not isinstance(values[0][0], cst.Name) or values[0][1].name.value != "__init__":
+        return None
+    init = values[0][1]
+    names = [p.name.value for p in list(init.params.posonly_params) + list(init.params.params)][1:]
+    param = values[0][0].value
+    if param not in names:
+        return None
+    before = "".join(p for p in pieces[: pieces.index(dyn)] if isinstance(p, str))
+    after = "".join(p for p in pieces[pieces.index(dyn) + 1 :] if isinstance(p, str))
+    if before:
+        return None
+    classes = _class_and_subclasses(ctx, cls)
+    models: set[str] = set()
+    found = 0
+    for call in _calls_of_classes(ctx, classes):
+        found += 1
+        arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == param), None)
+        positional = [a for a in call.args if a.keyword is None]
+        if arg is None and names.index(param) < len(positional):
+            arg = positional[names.index(param)]
+        if any(a.star for a in call.args):
+            return None
+        text = dyn.default if arg is None else literal_text(ctx.resolver.parts(arg.value, ctx.index.scope_of(call)))
+        if text is None:
+            return None
+        url = classify((text + after,))
+        if url is None or url.kind != "predictions" or not url.model or not isinstance(url.model[0], str) or len(url.model) != 1:
+            return None
+        models.add(url.model[0])
+    if not found and dyn.default is not None:
+        return None  # instantiated elsewhere: the caller's URL is not known here
+    return models.pop() if len(models) == 1 else None
+
+
+def _class_and_subclasses(ctx: RuleContext, cls: cst.ClassDef) -> set[str]:
+    names = {cls.name.value}
+    changed = True
+    while changed:
+        changed = False
+        for node in ctx.index.parents:
+            if isinstance(node, cst.ClassDef) and node.name.value not in names:
+                if any(isinstance(b.value, cst.Name) and b.value.value in names for b in node.bases):
+                    names.add(node.name.value)
+                    changed = True
+    return names
+
+
+def _calls_of_classes(ctx: RuleContext, names: set[str]):
+    for node in ctx.index.parents:
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in names:
+            yield node
+
+
+def describe_parts(parts) -> str:
+    """Each piece of a URL, as a human reads it: literal text or the expression (and its default)."""
+    out = []
+    for part in parts:
+        if isinstance(part, Dyn):
+            text = code(part.node)
+            out.append(f"{text} (default {part.default!r})" if part.default is not None else text)
+        else:
+            out.append(repr(part))
+    return " + ".join(out)
 
 
 def _known_model(ctx: RuleContext, model_id: str) -> ModelChoice:
@@ -245,6 +335,114 @@ def _chat(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, m
     new = chat_body(model_code, user_messages(code(body.input)), options, body.anchor, with_model=body.helper is None)
     _write_body(ctx, site, http, body, new, model_code)
     return mapping.OPENAI_CHAT_PATH.removeprefix("/v1"), CHAT, options.notes
+
+
+RAG_HELPER = "ionos_rag_messages"
+RAG_LIBRARIES = ("requests", "httpx", "unknown")
+
+
+def _rag(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice):
+    """Server-side RAG done in the code: query the still-live collection endpoint, then chat.
+
+    The generated requests are the ones ``compat.translate`` builds (same query
+    limit, same decoding and joining, same placeholder filling), so ``verify``
+    sees identical traffic before and after.
+    """
+    if http.library not in RAG_LIBRARIES or http.forwarder is not None or body.helper is not None:
+        raise SiteError("server-side RAG (collectionId) through this client: query /collections/{id}/query first, then chat (see docs/codemods.md)")
+    anchor_statement = ctx.statement_of(body.anchor)
+    call_statement = ctx.statement_of(http.call)
+    for statement in (anchor_statement, call_statement):
+        if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(ctx.index.parent(statement), (cst.IndentedBlock, cst.Module)):
+            raise SiteError("server-side RAG (collectionId) in a compound expression; query the collection first, then chat, by hand")
+    assert anchor_statement is not None
+    options = option_code(body, ctx.resolver)
+    model_code = _model_field(ctx, site, model)
+    text = code(body.input)
+    query = _rag_query(ctx, body, text)
+    site.imports.add("base64")
+    site.with_(anchor_statement, _insert_before([
+        f"_ionos_hits = {_collection_query_call(ctx, http, body, query)}.json()\n",
+        "_ionos_context = " + json.dumps(mapping.RAG_CONTEXT_SEPARATOR) + ".join(\n"
+        '    base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")\n'
+        '    for match in _ionos_hits["properties"]["matches"]\n'
+        ")\n",
+    ]))
+    input_value = literal_value(body.input, body.scope, ctx.resolver)
+    placeholders = (mapping.RAG_PLACEHOLDER_CONTEXT, mapping.RAG_PLACEHOLDER_QUERY)
+    if isinstance(input_value, str) and not any(p in input_value for p in placeholders):
+        messages = f'[{{"role": "system", "content": _ionos_context}}, {{"role": "user", "content": {text}}}]'
+    else:
+        site.prelude[RAG_HELPER] = _rag_helper_code()
+        messages = f"{RAG_HELPER}({text}, {query}, _ionos_context)"
+    new = chat_body(model_code, messages, options, body.anchor)
+    site.set(body.anchor, cst.parse_expression(new))
+    notes = options.notes + [
+        f"server-side RAG: the collection is queried first (limit {mapping.RAG_QUERY_LIMIT}) and its documents sent as context"
+    ]
+    return mapping.OPENAI_CHAT_PATH.removeprefix("/v1"), CHAT, notes
+
+
+def _rag_query(ctx: RuleContext, body: LegacyBody, text: str) -> str:
+    """``collectionQuery or input``, as compat does."""
+    if body.collection_query is None:
+        return text
+    query = code(body.collection_query)
+    value = literal_text(ctx.resolver.parts(body.collection_query, body.scope))
+    if query == text or value == "":
+        return text
+    if value is not None:
+        return query
+    return f"({query} or {text})"
+
+
+def _collection_query_call(ctx: RuleContext, http: HttpCall, body: LegacyBody, query: str) -> str:
+    assert body.collection_id is not None
+    node = body.collection_id
+    base = mapping.LEGACY_BASE_URL
+    if string_value(node) is not None:
+        url = json.dumps(base + mapping.LEGACY_COLLECTION_QUERY_PATH.format(collection_id=string_value(node)))
+    elif isinstance(node, (cst.Name, cst.Attribute)) and literal_text(ctx.resolver.parts(node, body.scope)) is not None:
+        url = "f" + json.dumps(base + mapping.LEGACY_COLLECTION_QUERY_PATH.format(collection_id="{" + code(node) + "}"))
+    else:
+        before, after = mapping.LEGACY_COLLECTION_QUERY_PATH.split("{collection_id}")
+        url = f"{json.dumps(base + before)} + str({code(body.collection_id)}) + {json.dumps(after)}"
+    args = []
+    func = code(http.call.func)
+    if isinstance(http.call.func, cst.Attribute) and http.call.func.attr.value == "request":
+        args.append('"POST"')
+    args.append(url)
+    args.append(f'json={{"query": {query}, "limit": {mapping.RAG_QUERY_LIMIT}}}')
+    for arg in http.call.args:
+        if arg.keyword is not None and arg.keyword.value not in ("json", "data", "content", "url", "method"):
+            args.append(f"{arg.keyword.value}={code(arg.value)}")
+        elif arg.star == "**":
+            args.append(f"**{code(arg.value)}")
+    call = f"{func}({', '.join(args)})"
+    if isinstance(ctx.index.parent(http.call), cst.Await):
+        call = f"(await {call})"
+    return call
+
+
+def _insert_before(lines: list[str]):
+    statements = [cst.parse_statement(line) for line in lines]
+
+    def make(updated: cst.CSTNode):
+        first = statements[0].with_changes(leading_lines=updated.leading_lines)  # type: ignore[attr-defined]
+        return cst.FlattenSentinel([first, *statements[1:], updated.with_changes(leading_lines=[])])  # type: ignore[attr-defined]
+
+    return make
+
+
+def _rag_helper_code() -> str:
+    context, query = json.dumps(mapping.RAG_PLACEHOLDER_CONTEXT), json.dumps(mapping.RAG_PLACEHOLDER_QUERY)
+    return (
+        f"def {RAG_HELPER}(text, query, context):\n"
+        '    """The legacy server-side RAG prompt (ionos-migrate): fill the placeholders, else a system message."""\n'
+        f"    if {context} in text or {query} in text:\n"
+        f'        return [{{"role": "user", "content": text.replace({context}, context).replace({query}, query)}}]\n'
+        '    return [{"role": "system", "content": context}, {"role": "user", "content": text}]\n'
+    )
 
 
 def _image(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice):
