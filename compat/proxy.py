@@ -54,6 +54,7 @@ HOP_BY_HOP = frozenset({
     "trailer", "transfer-encoding", "upgrade", "host", "content-length", "content-encoding",
     "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "forwarded",
 })
+SERVER_SET = frozenset({"date", "server"})  # uvicorn adds its own
 ClientKind = Literal["aiohttp", "httpx"]
 
 
@@ -167,7 +168,7 @@ class _Proxy:
         outgoing = Outgoing(request.method, url, self._forward_headers(request.headers), body or None)
         result = await run_async(self.service.passthrough(outgoing), self.sender, self.service.retry)
         answer = result.answer
-        answer.headers = {k: v for k, v in answer.headers.items() if k not in HOP_BY_HOP}
+        answer.headers = {k: v for k, v in answer.headers.items() if k not in HOP_BY_HOP and k not in SERVER_SET}
         return self._respond(request, result, started)
 
     async def not_found(self, request: Request) -> Response:

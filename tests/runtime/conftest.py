@@ -57,15 +57,24 @@ def broken_app(behaviour: Behaviour) -> Starlette:
     return Starlette(routes=[Route("/{rest:path}", answer, methods=["GET", "POST", "PUT", "DELETE"])])
 
 
-@pytest.fixture
-def emulator_app() -> Any:
-    return create_emulator()
+@pytest.fixture(scope="session")
+def _emulator_server() -> Iterator[tuple[Any, str]]:
+    app = create_emulator()
+    with serve_in_thread(app) as url:
+        yield app, url
 
 
 @pytest.fixture
-def emulator(emulator_app: Any) -> Iterator[str]:
-    with serve_in_thread(emulator_app) as url:
-        yield url
+def emulator_app(_emulator_server: tuple[Any, str]) -> Any:
+    """One emulator for the session (starting servers is the slow part); a clean journal per test."""
+    app = _emulator_server[0]
+    app.state.journal.clear()
+    return app
+
+
+@pytest.fixture
+def emulator(_emulator_server: tuple[Any, str], emulator_app: Any) -> str:
+    return _emulator_server[1]
 
 
 @pytest.fixture
@@ -79,14 +88,21 @@ def broken(behaviour: Behaviour) -> Iterator[str]:
         yield url
 
 
+@dataclass
+class Resetting:
+    url: str
+    hits: int = 0
+
+
 @pytest.fixture
-def resetting() -> Iterator[str]:
-    """Accepts, reads a little, then closes with SO_LINGER 0: the client sees a reset."""
+def resetting() -> Iterator[Resetting]:
+    """Accepts, reads the request, then closes with SO_LINGER 0: the client sees a reset."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(16)
     server.settimeout(0.2)
     stop = threading.Event()
+    state = Resetting(f"http://127.0.0.1:{server.getsockname()[1]}")
 
     def run() -> None:
         while not stop.is_set():
@@ -96,7 +112,8 @@ def resetting() -> Iterator[str]:
                 continue
             conn.settimeout(1)
             try:
-                conn.recv(65536)
+                if conn.recv(65536):
+                    state.hits += 1
             except OSError:
                 pass
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -105,7 +122,7 @@ def resetting() -> Iterator[str]:
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+        yield state
     finally:
         stop.set()
         thread.join(timeout=5)

@@ -241,8 +241,8 @@ def test_upstream_429_is_retried_within_bound_then_given_to_the_caller(broken: s
 
 
 def test_upstream_timeout_is_a_504_and_not_retried(broken: str, behaviour: Any) -> None:
-    behaviour.delay = 2.0
-    install(upstream=f"{broken}/v1", timeout=0.3)
+    behaviour.delay = 1.0
+    install(upstream=f"{broken}/v1", timeout=0.2)
     r = httpx.post(f"{LEGACY}/models/{TEXT_MODEL}/predictions", json={"properties": {"input": "x"}}, headers=AUTH)
     assert r.status_code == 504
     assert LegacyError.model_validate(r.json()).messages[0].errorCode == "paas-timeout-1"
@@ -296,3 +296,20 @@ def test_own_model_map_is_used(emulator: str, emulator_app: Any) -> None:
                             json={"properties": {"input": "x"}}, headers=AUTH)
     assert unknown.status_code == 404  # an unmapped UUID is never guessed
     assert "unknown model id" in unknown.json()["messages"][0]["message"]
+
+
+@pytest.mark.parametrize("client", ["requests", "aiohttp"])
+def test_connection_reset_is_a_502_and_not_retried(client: str, resetting: Any) -> None:
+    install(upstream=f"{resetting.url}/v1", retries=2)
+    status, raw, _ = CLIENTS[client]("POST", f"{LEGACY}/models/{TEXT_MODEL}/predictions", {"properties": {"input": "x"}}, AUTH)
+    assert status == 502
+    assert LegacyError.model_validate_json(raw).messages[0].errorCode == "paas-upstream-1"
+    assert resetting.hits == 1
+
+
+def test_malformed_upstream_json_is_a_502(broken: str, behaviour: Any) -> None:
+    behaviour.body = b"<html>oops</html>"
+    install(upstream=f"{broken}/v1")
+    r = requests.post(f"{LEGACY}/models/{TEXT_MODEL}/predictions", json={"properties": {"input": "x"}}, headers=AUTH)
+    assert r.status_code == 502
+    assert LegacyError.model_validate(r.json()).messages[0].errorCode == "paas-upstream-1"
