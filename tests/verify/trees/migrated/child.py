@@ -1,11 +1,10 @@
-"""RAG done client-side, as the migration must: query the collection, then chat with the openai SDK."""
+"""RAG done client-side, as the migration must: query the collection, then chat with the context."""
 
 import base64
 
 import httpx
-from openai import OpenAI
 
-from settings import BASE, HANDBOOK, HEADERS, MODEL, OPENAI_BASE, TOKEN
+from settings import BASE, HANDBOOK, HEADERS, MODEL, OPENAI_BASE
 
 
 def answer_from_handbook(question: str) -> str:
@@ -16,13 +15,14 @@ def answer_from_handbook(question: str) -> str:
         base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8")
         for match in hits.json()["properties"]["matches"]
     )
-    client = OpenAI(base_url=OPENAI_BASE, api_key=TOKEN)
-    answer = client.chat.completions.create(
-        model=MODEL,
-        messages=[{"role": "system", "content": context}, {"role": "user", "content": question}],
-        max_tokens=200,
-    )
-    return answer.choices[0].message.content
+    body = {
+        "model": MODEL,
+        "messages": [{"role": "system", "content": context}, {"role": "user", "content": question}],
+        "max_tokens": 200,
+    }
+    answer = httpx.post(f"{OPENAI_BASE}/chat/completions", json=body, headers=HEADERS, timeout=30)
+    answer.raise_for_status()
+    return answer.json()["choices"][0]["message"]["content"]
 
 
 if __name__ == "__main__":
