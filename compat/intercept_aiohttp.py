@@ -40,6 +40,8 @@ def patch(aiohttp: ModuleType, router: Any, patcher: Any) -> None:
             return await original(self, method, url, **kwargs)
         if decision.kind == "reroute":
             headers = {k: v for k, v in (kwargs.pop("headers", None) or {}).items() if k.lower() != "host"}
+            if router.default_authorization and "authorization" not in _headers(self, headers):
+                headers["Authorization"] = router.default_authorization
             return await original(self, method, URL(decision.url, encoded=True), headers=headers, **kwargs)
         headers = _headers(self, kwargs.get("headers"))
         body = _body_bytes(kwargs.get("data"), kwargs.get("json"), headers, self)

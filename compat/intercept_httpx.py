@@ -50,7 +50,7 @@ class ShimTransport:
         if decision is None:
             return self.real_transport(request.url).handle_request(request)
         if decision.kind == "reroute":
-            _reroute(self.httpx, request, decision.url)
+            _reroute(self.httpx, self.router, request, decision.url)
             return self.real_transport(request.url).handle_request(request)
         answer = self.router.run_sync(request.method, decision.path, _headers(request), request.read())
         return _response(self.httpx, answer)
@@ -65,7 +65,7 @@ class AsyncShimTransport(ShimTransport):
         if decision is None:
             return await self.real_transport(request.url).handle_async_request(request)
         if decision.kind == "reroute":
-            _reroute(self.httpx, request, decision.url)
+            _reroute(self.httpx, self.router, request, decision.url)
             return await self.real_transport(request.url).handle_async_request(request)
         body = await request.aread()
         answer = await self.router.run_async(request.method, decision.path, _headers(request), body)
@@ -75,9 +75,11 @@ class AsyncShimTransport(ShimTransport):
         pass
 
 
-def _reroute(httpx: ModuleType, request: Any, url: str) -> None:
+def _reroute(httpx: ModuleType, router: Any, request: Any, url: str) -> None:
     request.url = httpx.URL(url)
     request.headers["Host"] = request.url.netloc.decode("ascii")
+    if "authorization" not in request.headers and router.default_authorization:
+        request.headers["Authorization"] = router.default_authorization
 
 
 def _headers(request: Any) -> dict[str, str]:

@@ -51,6 +51,8 @@ class ShimAdapter:
         if decision.kind == "reroute":
             request.url = decision.url
             request.headers.pop("Host", None)
+            if "Authorization" not in request.headers and self.router.default_authorization:
+                request.headers["Authorization"] = self.router.default_authorization
             return self.real_adapter(request.url).send(request, **kwargs)
         headers = {name.lower(): value for name, value in request.headers.items()}
         answer = self.router.run_sync(request.method, decision.path, headers, _body_bytes(request.body))

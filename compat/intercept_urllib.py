@@ -39,13 +39,13 @@ def _open(urllib_request: ModuleType, router: Any, handler: Any, req: Any) -> An
     if decision is None:
         return None
     if decision.kind == "reroute":
-        return _open_elsewhere(urllib_request, handler, req, decision.url)
+        return _open_elsewhere(urllib_request, handler, req, decision.url, router.default_authorization)
     headers = {name.lower(): value for name, value in req.header_items()}
     answer = router.run_sync(method, decision.path, headers, _body_bytes(req.data))
     return _response(answer, req.full_url)
 
 
-def _open_elsewhere(urllib_request: ModuleType, handler: Any, req: Any, url: str) -> Any:
+def _open_elsewhere(urllib_request: ModuleType, handler: Any, req: Any, url: str, authorization: str | None) -> Any:
     """The same request, sent to ``url`` by this handler's own ``do_open``."""
     new = urllib_request.Request(url, data=req.data, method=req.get_method())
     for name, value in req.headers.items():
@@ -53,6 +53,8 @@ def _open_elsewhere(urllib_request: ModuleType, handler: Any, req: Any, url: str
     for name, value in req.unredirected_hdrs.items():
         if name.lower() != "host":
             new.add_unredirected_header(name, value)
+    if authorization and not new.has_header("Authorization"):
+        new.add_header("Authorization", authorization)
     new.timeout = getattr(req, "timeout", None)
     if url.startswith("https:"):
         return handler.do_open(http.client.HTTPSConnection, new, context=getattr(handler, "_context", None))

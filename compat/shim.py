@@ -83,6 +83,11 @@ class Router:
             return Decision("reroute", url=_join(f"{origin.scheme}://{origin.netloc}", path, parts.query))
         return None
 
+    @property
+    def default_authorization(self) -> str | None:
+        """Added to intercepted requests (translated or rerouted) that carry no Authorization."""
+        return f"Bearer {self.service.token}" if self.service.token else None
+
     def run_sync(self, method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> Answer:
         exchange = self.service.exchange(method, path, headers, body)
         assert exchange is not None  # decide() only routes translated paths here

@@ -313,3 +313,12 @@ def test_malformed_upstream_json_is_a_502(broken: str, behaviour: Any) -> None:
     r = requests.post(f"{LEGACY}/models/{TEXT_MODEL}/predictions", json={"properties": {"input": "x"}}, headers=AUTH)
     assert r.status_code == 502
     assert LegacyError.model_validate(r.json()).messages[0].errorCode == "paas-upstream-1"
+
+
+@pytest.mark.parametrize("client", list(CLIENTS))
+def test_configured_token_is_added_to_rerouted_requests_that_carry_none(client: str, broken: str, behaviour: Any) -> None:
+    install(upstream=f"{broken}/v1", legacy_upstream=broken, token="configured-token")
+    CLIENTS[client]("POST", f"{LEGACY}/collections/c/query", {"query": "q"}, {})
+    CLIENTS[client]("POST", f"{LEGACY}/collections/c/query", {"query": "q"}, AUTH)
+    assert [hit["headers"].get("authorization") for hit in behaviour.seen] == ["Bearer configured-token", f"Bearer {TOKEN}"]
+    assert all(hit["headers"]["host"] == broken.removeprefix("http://") for hit in behaviour.seen)
