@@ -31,6 +31,7 @@ import hashlib
 import json
 import random
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterator, Mapping, Sequence, Union
 
@@ -65,10 +66,14 @@ Seed = Mapping[str, Sequence[Union[str, Mapping[str, Any]]]]
 
 
 class Journal:
-    """Every request the emulator received, in arrival order; thread-safe."""
+    """Every request the emulator received, in arrival order; thread-safe.
 
-    def __init__(self) -> None:
-        self._entries: list[dict[str, Any]] = []
+    ``limit`` keeps only the newest entries (a long-running ``emulator serve``
+    must not grow without bound); None keeps all (``verify``).
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self._entries: deque[dict[str, Any]] = deque(maxlen=limit)
         self._lock = threading.Lock()
 
     def record(self, entry: dict[str, Any]) -> None:
@@ -383,8 +388,10 @@ def create_app(
     collections: Seed | None = None,
     models: Sequence[str] | None = None,
     seed: int = 0,
+    journal_limit: int | None = None,
 ) -> Starlette:
-    """A fresh emulator. ``collections``: id -> documents (texts or ``{id, name, text}``)."""
+    """A fresh emulator. ``collections``: id -> documents (texts or ``{id, name, text}``);
+    ``journal_limit``: keep only that many newest journal entries (None: all)."""
     routes = [
         Route(JOURNAL_PATH, journal_endpoint, methods=["GET", "DELETE"]),
         Route(rules.OPENAI_MODELS_PATH, endpoint("openai", list_models), methods=["GET"]),
@@ -403,7 +410,7 @@ def create_app(
     app = Starlette(routes=routes)
     app.state.settings = Settings(latency=latency, error_rate=error_rate, force_429=force_429,
                                   retry_after=retry_after, seed=seed)
-    app.state.journal = Journal()
+    app.state.journal = Journal(journal_limit)
     app.state.models = list(models) if models is not None else list(content.DEFAULT_MODELS)
     app.state.collections = {cid: content.seeded_documents(cid, docs) for cid, docs in (collections or {}).items()}
     return app

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+JOURNAL_LIMIT = 10_000  # entries kept for GET /_emulator/journal by a long-running server
 
 def _load_collections(path: Path | None) -> dict:
     """A JSON file ``{"collection-id": ["text", {"id", "name", "text"}, ...]}``."""
@@ -52,6 +53,7 @@ def serve(host: str, port: int, latency: float, error_rate: float, force_429: in
     from ionos_migrate.compat.emulator import create_app
 
     app = create_app(latency=latency, error_rate=error_rate, force_429=True if force_429 == -1 else force_429,
-                     retry_after=retry_after, collections=_load_collections(collections_file), seed=seed)
+                     retry_after=retry_after, collections=_load_collections(collections_file), seed=seed,
+                     journal_limit=JOURNAL_LIMIT)
     click.echo(f"emulator: http://{host}:{port}/v1 (OpenAI-compatible), http://{host}:{port} (collections)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -244,3 +244,11 @@ def test_journal_records_every_request_without_the_token(ionos_emulator: str, io
     assert "test-token" not in repr(entries)
     over_http = httpx.get(ionos_emulator + "/_emulator/journal").json()
     assert over_http == entries
+
+
+def test_journal_limit_keeps_the_newest() -> None:
+    app = create_app(journal_limit=2)
+    with serve_in_thread(app) as url:
+        for tokens in (1, 2, 3):
+            post(url, "/v1/chat/completions", {**CHAT, "max_tokens": tokens})
+    assert [e["body"]["max_tokens"] for e in app.state.journal.entries()] == [2, 3]
