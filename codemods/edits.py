@@ -34,6 +34,17 @@ class SiteEdits:
     def remove(self, node: cst.CSTNode) -> None:
         self.replace[node] = lambda _updated: cst.RemoveFromParent()
 
+    def prepend_lines(self, node: cst.CSTNode, lines) -> None:
+        """Give ``node`` extra leading lines (comments of a removed statement above it)."""
+        earlier = self.replace.get(node)
+
+        def make(updated, lines=tuple(lines)):
+            if earlier is not None:
+                updated = earlier(updated)
+            return updated.with_changes(leading_lines=[*lines, *updated.leading_lines])
+
+        self.replace[node] = make
+
 
 @dataclass
 class ModuleEdits:
@@ -43,7 +54,9 @@ class ModuleEdits:
     imports: list[str] = field(default_factory=list)
 
     def commit(self, site: SiteEdits) -> None:
-        self.replace.update(site.replace)
+        for node, make in site.replace.items():
+            earlier = self.replace.get(node)
+            self.replace[node] = make if earlier is None else (lambda u, first=earlier, then=make: then(first(u)))
         for key, code in site.prelude.items():
             self.prelude.setdefault(key, code)
         for name in sorted(site.imports):
@@ -124,6 +137,18 @@ def _is_import_or_docstring(statement: cst.CSTNode, index: int) -> bool:
     return index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
+def _first_import(body: list) -> int | None:
+    for index, statement in enumerate(body):
+        if not _is_import_or_docstring(statement, index):
+            return None
+        small = statement.body[0]
+        if isinstance(small, cst.Import):
+            return index
+        if isinstance(small, cst.ImportFrom) and not (isinstance(small.module, cst.Name) and small.module.value == "__future__"):
+            return index
+    return None
+
+
 def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, str]) -> cst.Module:
     """New imports after the existing ones; prelude code (keyed by the name it defines) after those."""
     body = list(module.body)
@@ -135,7 +160,17 @@ def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, st
             break
     present = _imported_modules(module)
     defined = _module_names(module)
-    new: list[cst.CSTNode] = [cst.parse_statement(f"import {name}\n") for name in imports if name not in present]
+    missing = [cst.parse_statement(f"import {name}\n") for name in imports if name not in present]
+    if missing:  # standard-library imports go first, after the docstring and __future__ imports
+        first = _first_import(body)
+        if first is not None:
+            body[first] = body[first].with_changes(leading_lines=[])
+            leading = module.body[first].leading_lines
+            missing[0] = missing[0].with_changes(leading_lines=leading)
+            body[first:first] = missing
+            position += len(missing)
+            missing = []
+    new: list[cst.CSTNode] = list(missing)
     blocks = [code for key, code in prelude.items() if key not in defined]
     for number, code in enumerate(blocks):
         parsed = cst.parse_module(code).body

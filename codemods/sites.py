@@ -17,7 +17,7 @@ import libcst as cst
 
 from ionos_migrate.compat import rules
 
-from .resolve import Dyn, ModuleIndex, Parts, Resolver, Scope, dotted_name, string_value
+from .resolve import Dyn, ModuleIndex, Parts, Resolver, Scope, dotted_name, literal_text, string_value
 
 HTTP_METHODS = {"post", "get", "put", "patch", "request"}
 BARE_IMPORTS = {"requests", "httpx"}
@@ -212,7 +212,7 @@ class CallFinder:
         path_parts = self.resolver.parts(url_arg.value, scope)
         if not any("/" in (p if isinstance(p, str) else (p.default or "")) for p in path_parts):
             return None
-        parts = self._with_base_url(call, scope, path_parts)
+        parts = self._with_instantiations(self._with_base_url(call, scope, path_parts))
         body, holder = body_of(call)
         return HttpCall(call, scope, method.upper(), url_arg.value, parts, body, holder, self._library(call))
 
@@ -244,6 +244,16 @@ class CallFinder:
             base_parts = base_parts[:-1] + (base_parts[-1].rstrip("/"),)
         separator = "" if first.startswith("/") else "/"
         return tuple(base_parts) + ((separator + first),) + tuple(path[1:])
+
+    def _with_instantiations(self, parts: Parts) -> Parts:
+        """A leading ``self.base_url`` with no default gets the one value every instantiation passes."""
+        first = parts[0] if parts else None
+        if not isinstance(first, Dyn) or first.default is not None:
+            return parts
+        values = instantiation_values(self.index, self.resolver, first)
+        if not values or len(set(values)) != 1:
+            return parts
+        return (Dyn(first.node, first.scope, values[0]),) + tuple(parts[1:])
 
     def _client_base_url(self, receiver: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
         factory = self._client_factory(receiver, scope)
@@ -344,3 +354,58 @@ class CallFinder:
             break
         self._forwarders[function] = result
         return result
+
+
+# --- URLs split over a class ----------------------------------------------------
+
+
+def instantiation_values(index: ModuleIndex, resolver: Resolver, dyn: Dyn) -> list[str] | None:
+    """``self.base_url`` set from an ``__init__`` parameter: what every instantiation in this file passes.
+
+    None when the attribute is not such a parameter, the class is not
+    instantiated here, or one instantiation passes something unresolvable.
+    """
+    node = dyn.node
+    if not (isinstance(dyn.scope, cst.ClassDef) and isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name) and node.value.value == "self"):
+        return None
+    values = index.self_attrs(dyn.scope).values.get(node.attr.value) or []
+    if len(values) != 1 or not isinstance(values[0][0], cst.Name) or values[0][1].name.value != "__init__":
+        return None
+    init = values[0][1]
+    names = [p.name.value for p in list(init.params.posonly_params) + list(init.params.params)][1:]
+    param = values[0][0].value
+    if param not in names:
+        return None
+    out = []
+    for call in _instantiations(index, _class_and_subclasses(index, dyn.scope)):
+        if any(a.star for a in call.args):
+            return None
+        arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == param), None)
+        positional = [a for a in call.args if a.keyword is None]
+        if arg is None and names.index(param) < len(positional):
+            arg = positional[names.index(param)]
+        text = dyn.default if arg is None else literal_text(resolver.parts(arg.value, index.scope_of(call)))
+        if text is None:
+            return None
+        out.append(text)
+    return out or None
+
+
+def _class_and_subclasses(index: ModuleIndex, cls: cst.ClassDef) -> set[str]:
+    names = {cls.name.value}
+    classes = [node for node in index.parents if isinstance(node, cst.ClassDef)]
+    changed = True
+    while changed:
+        changed = False
+        for node in classes:
+            if node.name.value not in names and any(isinstance(b.value, cst.Name) and b.value.value in names for b in node.bases):
+                names.add(node.name.value)
+                changed = True
+    return names
+
+
+def _instantiations(index: ModuleIndex, names: set[str]):
+    for node in index.parents:
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in names:
+            yield node

@@ -32,9 +32,9 @@ from ..body import (
 )
 from ..core import RuleContext
 from ..edits import SiteEdits
-from ..resolve import Dyn, Scope, dotted_name, literal_text, string_value
+from ..resolve import Dyn, Scope, dotted_name, literal_text, single_return, string_value
 from ..response import CHAT, IMAGE, ReadError, Tracker
-from ..sites import HttpCall, LegacyUrl, classify
+from ..sites import HttpCall, LegacyUrl, classify, instantiation_values
 from . import Rule
 
 RULE_ID = "ionos-predictions"
@@ -57,6 +57,14 @@ def run(ctx: RuleContext) -> None:
     urls: list[tuple[cst.BaseExpression, str, HttpCall]] = []
     for http in ctx.calls:
         legacy = classify(http.url_parts)
+        if legacy is None and _unresolved_predictions(ctx, http):
+            ctx.manual(
+                http.call,
+                RULE_ID,
+                f"a predictions URL built from pieces only known elsewhere ({describe_parts(http.url_parts)}); "
+                "if it is the legacy IONOS API, send POST /v1/chat/completions with the model in the body by hand",
+            )
+            continue
         if legacy is None or legacy.kind != "predictions":
             continue
         if http.call in ctx.claimed:
@@ -77,51 +85,59 @@ def run(ctx: RuleContext) -> None:
 def write_urls(ctx: RuleContext, urls: list[tuple[cst.BaseExpression, str, HttpCall]]) -> None:
     """The new endpoint goes where the URL is defined when only migrated calls use it, else into the call."""
     by_binding: dict[cst.CSTNode, list[tuple[cst.BaseExpression, str]]] = {}
+    uses_of: dict[cst.CSTNode, list[cst.CSTNode] | None] = {}
     for node, url, http in urls:
-        binding = url_binding(ctx, node, http.scope)
-        if binding is None:
+        found = url_binding(ctx, node, http.scope)
+        if found is None:
             ctx.edits.replace[node] = lambda _u, n=node, url=url: _url_literal(n, url)
         else:
-            by_binding.setdefault(binding, []).append((node, url))
-    for value, uses in by_binding.items():
-        name_loads = _loads_of_binding(ctx, value)
-        new_urls = {url for _node, url in uses}
-        if len(new_urls) == 1 and name_loads is not None and {id(n) for n in name_loads} == {id(n) for n, _ in uses}:
+            value, uses = found
+            by_binding.setdefault(value, []).append((node, url))
+            uses_of[value] = uses
+    for value, sites in by_binding.items():
+        uses = uses_of[value]
+        new_urls = {url for _node, url in sites}
+        if len(new_urls) == 1 and uses is not None and {id(n) for n in uses} == {id(n) for n, _ in sites}:
             url = new_urls.pop()
             ctx.edits.replace[value] = lambda _u, v=value, url=url: _url_literal(v, url)
         else:
-            for node, url in uses:
+            for node, url in sites:
                 ctx.edits.replace[node] = lambda _u, n=node, url=url: _url_literal(n, url)
 
 
-def url_binding(ctx: RuleContext, node: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
-    """The value assigned to a plain-name URL argument, when it is a string expression assigned once."""
-    if not isinstance(node, cst.Name):
-        return None
-    found = ctx.index.lookup(node.value, scope)
-    if not found or found[0] != "value":
-        return None
-    value = found[2]
-    if not isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.BinaryOperation, cst.Call)):
-        return None
-    _BINDING_NAMES[value] = (node.value, found[1])
-    return value  # type: ignore[return-value]
+STRING_EXPRESSIONS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.BinaryOperation, cst.Call)
 
 
-_BINDING_NAMES: "dict[cst.CSTNode, tuple[str, Scope]]" = {}
+def url_binding(ctx: RuleContext, node: cst.BaseExpression, scope: Scope) -> tuple[cst.CSTNode, list | None] | None:
+    """Where a URL argument is defined (a name assigned once, a helper returning it), and every use of that definition.
 
-
-def _loads_of_binding(ctx: RuleContext, value: cst.CSTNode) -> list[cst.Name] | None:
-    name, scope = _BINDING_NAMES.pop(value)
-    loads = list(Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())._loads_of(name, scope))
-    if isinstance(scope, cst.Module):  # a module constant may be imported elsewhere: keep it when other modules might use it
-        if not name.islower() and not _private(name):
+    The uses are None when code elsewhere may read the definition (a public module constant).
+    """
+    if isinstance(node, cst.Name):
+        found = ctx.index.lookup(node.value, scope)
+        if not found or found[0] != "value" or not isinstance(found[2], STRING_EXPRESSIONS):
             return None
-    return loads
+        name, where = node.value, found[1]
+        public = isinstance(where, cst.Module) and not name.islower() and not name.startswith("_")
+        uses = None if public else list(Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())._loads_of(name, where))
+        return found[2], uses  # type: ignore[return-value]
+    if isinstance(node, cst.Call) and not node.args:
+        helper = ctx.resolver.callee(node, scope)
+        if helper is None or _takes_arguments(helper):
+            return None
+        returned = single_return(helper)
+        if returned is None or not isinstance(returned, STRING_EXPRESSIONS):
+            return None
+        return returned, list(Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits()).callers(helper))
+    return None
 
 
-def _private(name: str) -> bool:
-    return name.startswith("_")
+def _takes_arguments(function: cst.FunctionDef) -> bool:
+    params = function.params
+    names = [p.name.value for p in list(params.posonly_params) + list(params.params)]
+    if names[:1] in (["self"], ["cls"]):
+        names = names[1:]
+    return bool(names or params.kwonly_params or isinstance(params.star_arg, cst.Param) or params.star_kwarg)
 
 
 def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEdits, str]:
@@ -180,70 +196,34 @@ def _model_from_instantiations(ctx: RuleContext, legacy: LegacyUrl) -> str | Non
     """A URL split over a class: ``self.base_url`` (an ``__init__`` parameter) + ``self.path()``.
 
     When every instantiation of the class in this file passes a base URL that
-    resolves (or relies on the default), and all name the same model, that
-    model is the one. Otherwise None: the caller decides elsewhere.
+    resolves, and all name the same model, that model is the one.
     """
     pieces = legacy.pieces
     dyns = [p for p in pieces if isinstance(p, Dyn)]
-    if len(dyns) != 1 or not isinstance(dyns[0].scope, cst.ClassDef):
+    if len(dyns) != 1 or pieces[0] is not dyns[0]:
         return None
-    dyn = dyns[0]
-    node = dyn.node
-    if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"):
+    values = instantiation_values(ctx.index, ctx.resolver, dyns[0])
+    if not values:
         return None
-    cls = dyn.scope
-    values = ctx.index.self_attrs(cls).values.get(node.attr.value) or []
-    if len(values) != 1 or not isinstance(values[0][0], cst.Name) or values[0][1].name.value != "__init__":
-        return None
-    init = values[0][1]
-    names = [p.name.value for p in list(init.params.posonly_params) + list(init.params.params)][1:]
-    param = values[0][0].value
-    if param not in names:
-        return None
-    before = "".join(p for p in pieces[: pieces.index(dyn)] if isinstance(p, str))
-    after = "".join(p for p in pieces[pieces.index(dyn) + 1 :] if isinstance(p, str))
-    if before:
-        return None
-    classes = _class_and_subclasses(ctx, cls)
-    models: set[str] = set()
-    found = 0
-    for call in _calls_of_classes(ctx, classes):
-        found += 1
-        arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == param), None)
-        positional = [a for a in call.args if a.keyword is None]
-        if arg is None and names.index(param) < len(positional):
-            arg = positional[names.index(param)]
-        if any(a.star for a in call.args):
-            return None
-        text = dyn.default if arg is None else literal_text(ctx.resolver.parts(arg.value, ctx.index.scope_of(call)))
-        if text is None:
-            return None
+    after = "".join(p for p in pieces[1:] if isinstance(p, str))
+    models = set()
+    for text in values:
         url = classify((text + after,))
-        if url is None or url.kind != "predictions" or not url.model or not isinstance(url.model[0], str) or len(url.model) != 1:
+        if url is None or url.kind != "predictions" or not url.model or len(url.model) != 1 or not isinstance(url.model[0], str):
             return None
         models.add(url.model[0])
-    if not found and dyn.default is not None:
-        return None  # instantiated elsewhere: the caller's URL is not known here
     return models.pop() if len(models) == 1 else None
 
 
-def _class_and_subclasses(ctx: RuleContext, cls: cst.ClassDef) -> set[str]:
-    names = {cls.name.value}
-    changed = True
-    while changed:
-        changed = False
-        for node in ctx.index.parents:
-            if isinstance(node, cst.ClassDef) and node.name.value not in names:
-                if any(isinstance(b.value, cst.Name) and b.value.value in names for b in node.bases):
-                    names.add(node.name.value)
-                    changed = True
-    return names
-
-
-def _calls_of_classes(ctx: RuleContext, names: set[str]):
-    for node in ctx.index.parents:
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in names:
-            yield node
+def _unresolved_predictions(ctx: RuleContext, http: HttpCall) -> bool:
+    """A URL ``<unknown> + "/predictions"`` in a module that talks to the legacy host elsewhere."""
+    parts = http.url_parts
+    if not parts or not isinstance(parts[0], Dyn) or parts[0].default is not None or http.method != "POST":
+        return False
+    tail = parts[-1]
+    if not (isinstance(tail, str) and tail.rstrip("/").endswith("/predictions")):
+        return False
+    return mapping.LEGACY_HOST in ctx.module.code and http.body is not None
 
 
 def describe_parts(parts) -> str:
@@ -474,13 +454,24 @@ def _write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyB
 def _remove_inlined(ctx: RuleContext, site: SiteEdits, body: LegacyBody) -> None:
     """Drop ``options = {...}`` / ``properties = {...}`` that were inlined into the new body and are used nowhere else."""
     tracker = Tracker(ctx.index, ctx.resolver, CHAT, site)
+    removed = []
     for name, scope in body.consumed:
         loads = list(tracker._loads_of(name, scope))
         if len(loads) != 1:
             continue
         statement = _assignment_statement(ctx, name, scope)
-        if statement is not None and not any(line.comment for line in statement.leading_lines):
+        if statement is not None:
             site.remove(statement)
+            removed.append(statement)
+    carried: list = []
+    for statement in removed:  # their comments move down to the next statement that stays
+        carried += [line for line in statement.leading_lines if line.comment is not None]
+        block = ctx.index.parent(statement)
+        siblings = list(getattr(block, "body", ()))
+        following = [s for s in siblings[siblings.index(statement) + 1 :] if s not in removed]
+        if carried and following:
+            site.prepend_lines(following[0], carried)
+            carried = []
 
 
 def _assignment_statement(ctx: RuleContext, name: str, scope: Scope) -> cst.SimpleStatementLine | None:

@@ -1,24 +1,31 @@
-"""Every case in tests/cases: before/ migrated equals after/, and a second run changes nothing.
+"""Every case in tests/cases through the real CLI: ``apply`` on a copy of before/ gives after/,
+and a second ``apply`` changes nothing.
 
-Each case is a folder with ``before/`` and ``after/`` trees and an optional
-``case.toml``:
+A case is a folder with ``before/`` and ``after/`` trees and a ``case.toml``:
 
-    [models]                 # extra model map entries, as in --model-map
+    [models]                 # the case's own model map entries (passed as --model-map)
     "<legacy id>" = "<name>"
-    [expect]
-    migrated = 2             # sites the case expects migrated / manual
+    [expect]                 # sites the case expects migrated / left for manual work
+    migrated = 2
     manual = 0
+    [run]                    # optional: a runnable program (see test_codemods_verify.py)
+    script = "main.py"
+
+Regenerate after/ trees with ``python tests/cases/regenerate.py`` and review the diff.
 """
 
 from __future__ import annotations
 
+import filecmp
+import json
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from ionos_migrate.codemods import MigrationContext, ProjectIndex, collect_constants, module_name, transform
-from ionos_migrate.compat.model_map import ModelMap
+from ionos_migrate.cli import main
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,43 +36,62 @@ CASES = Path(__file__).resolve().parent.parent / "cases"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "before").is_dir())
 
 
-def load_case(name: str) -> tuple[Path, dict]:
-    folder = CASES / name
-    meta = tomllib.loads((folder / "case.toml").read_text("utf-8")) if (folder / "case.toml").exists() else {}
-    return folder, meta
+def case_meta(name: str) -> dict:
+    path = CASES / name / "case.toml"
+    return tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
 
 
-def case_context(folder: Path, meta: dict) -> MigrationContext:
-    model_map = ModelMap.bundled()
-    model_map.update(meta.get("models", {}), source=f"{folder.name}/case.toml")
-    root = folder / "before"
-    constants = {module_name(str(p.relative_to(root))): collect_constants(p.read_text("utf-8")) for p in root.rglob("*.py")}
-    return MigrationContext(model_map, project=ProjectIndex(constants))
+def write_model_map(meta: dict, folder: Path) -> list[str]:
+    """``--model-map FILE`` arguments for the case's own entries."""
+    models = meta.get("models")
+    if not models:
+        return []
+    path = folder / "model-map.toml"
+    path.write_text("[models]\n" + "".join(f"{json.dumps(k)} = {json.dumps(v)}\n" for k, v in models.items()), "utf-8")
+    return ["--model-map", str(path)]
 
 
-def migrate_tree(root: Path, context: MigrationContext) -> tuple[dict[str, str], list]:
-    out, findings = {}, []
-    for path in sorted(root.rglob("*.py")):
-        rel = str(path.relative_to(root))
-        result = transform(path.read_text("utf-8"), path=rel, context=context)
-        out[rel] = result.code
-        findings += result.findings
-    return out, findings
+def apply(tree: Path, extra: list[str], report: Path):
+    args = ["apply", str(tree), "--no-progress", "--jobs", "1", "--allow-dirty", "--report", str(report), *extra]
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+def tree_files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.py"))}
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)
-def test_case_migrates_to_after_and_is_idempotent(name):
-    folder, meta = load_case(name)
-    context = case_context(folder, meta)
-    migrated, findings = migrate_tree(folder / "before", context)
-    expected = {str(p.relative_to(folder / "after")): p.read_text("utf-8") for p in (folder / "after").rglob("*.py")}
+def test_case_applies_to_after_and_is_idempotent(name, tmp_path):
+    meta = case_meta(name)
+    tree = tmp_path / "tree"
+    shutil.copytree(CASES / name / "before", tree)
+    extra = write_model_map(meta, tmp_path)
+
+    first = apply(tree, extra, tmp_path / "first.json")
+    assert first.exit_code in (0, 1), first.output
+    expected = tree_files(CASES / name / "after")
+    migrated = tree_files(tree)
     assert set(migrated) == set(expected)
-    for rel, text in migrated.items():
-        assert text == expected[rel], f"{name}/{rel} differs from after/"
-    for rel, text in expected.items():
-        again = transform(text, path=rel, context=context)
-        assert again.code == text, f"{name}/{rel}: a second run changed the file"
+    for rel in expected:
+        assert migrated[rel].decode() == expected[rel].decode(), f"{name}/{rel} differs from after/"
+
+    findings = json.loads((tmp_path / "first.json").read_text("utf-8"))["findings"]
+    statuses = [f["status"] for f in findings]
     expect = meta.get("expect", {})
-    for status in ("migrated", "manual"):
-        if status in expect:
-            assert sum(f.status == status for f in findings) == expect[status], [f.message for f in findings]
+    assert statuses.count("migrated") == expect.get("migrated", 0), findings
+    assert statuses.count("manual") == expect.get("manual", 0), findings
+    assert "error" not in statuses
+    assert first.exit_code == (1 if expect.get("manual") else 0)
+
+    second = apply(tree, extra, tmp_path / "second.json")
+    assert tree_files(tree) == migrated, "a second apply changed the tree"
+    again = json.loads((tmp_path / "second.json").read_text("utf-8"))["findings"]
+    assert not [f for f in again if f["status"] == "migrated"]
+    assert second.exit_code == first.exit_code
+
+
+def test_every_case_has_expectations_and_an_after_tree():
+    for name in CASE_NAMES:
+        assert (CASES / name / "after").is_dir(), name
+        assert "expect" in case_meta(name), name
+        assert not filecmp.dircmp(CASES / name / "before", CASES / name / "after").funny_files

@@ -1,0 +1,25 @@
+import os
+
+import requests
+
+
+class HubClient:
+    BASE = "https://inference.de-txl.ionos.com"
+    MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"
+
+    def __init__(self):
+        self.session = requests.Session()
+        self.session.headers.update({"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"})
+
+    def _url(self):
+        return f"{self.BASE}/models/{self.MODEL}/predictions"
+
+    def generate(self, prompt, max_tokens=120):
+        payload = {"properties": {"input": prompt, "options": {"max_length": str(max_tokens)}}}
+        response = self.session.post(self._url(), json=payload)
+        response.raise_for_status()
+        return response.json()["properties"]["output"]
+
+
+if __name__ == "__main__":
+    print(HubClient().generate("class attributes"))

@@ -1,0 +1,20 @@
+import os
+
+import requests
+
+CONFIG = {
+    "API_BASE": "https://inference.de-txl.ionos.com",
+    "MODEL": "b18b18de-92c3-466e-81a8-e5df91890091",
+    "TIMEOUT": 30,
+}
+
+
+def generate(prompt):
+    url = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"
+    headers = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
+    r = requests.post(url, json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 100}, headers=headers, timeout=CONFIG["TIMEOUT"])
+    return r.json()["choices"][0]["message"]["content"]
+
+
+if __name__ == "__main__":
+    print(generate("dict config"))

@@ -1,0 +1,36 @@
+import json
+import os
+
+import requests
+
+URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
+
+
+def send(prompt):
+    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 30}, headers=HEADERS)
+    return r.json()
+
+
+def with_get_chain(prompt):
+    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 30}, headers=HEADERS)
+    return r.json().get("choices", [{}])[0].get("message", {}).get("content", "")
+
+
+def with_loads(prompt):
+    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 30}, headers=HEADERS)
+    if r.status_code == 200:
+        return json.loads(r.text)["choices"][0]["message"]["content"].strip()
+    return None
+
+
+def with_tokens(prompt):
+    data = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 30}, headers=HEADERS).json()
+    return data["usage"]["prompt_tokens"] + data["usage"]["completion_tokens"]
+
+
+if __name__ == "__main__":
+    print(send("one function away")["choices"][0]["message"]["content"])
+    print(with_get_chain("get chain"))
+    print(with_loads("json.loads"))
+    print(with_tokens("tokens"))
