@@ -30,7 +30,7 @@ import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from . import normalise, rules
 from .model_map import ModelMap, ModelMapError, read_model_map_file
@@ -335,6 +335,7 @@ def verify(
     repeat: int = 1,
     timeout: float | None = None,
     env: Mapping[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> VerifyResult:
     """Run ``cmd`` on both trees against one recorded upstream, and compare.
 
@@ -342,6 +343,7 @@ def verify(
     a live OpenAI-compatible base URL instead of the emulator;
     ``legacy_upstream`` then says where collection queries go (default the
     real legacy host). ``env``: the base environment (default ``os.environ``).
+    ``progress`` is called with a run's label ("before", "before#2", "after") as it starts.
     Raises :class:`VerifyError` on usage problems.
     """
     before, after = Path(before).resolve(), Path(after).resolve()
@@ -356,6 +358,8 @@ def verify(
         def run(label: str, tree: Path, translate: bool) -> RunResult:
             run_env = run_environment(base_env, bootstrap=boot, upstream=f"{url}/v1", legacy_upstream=url,
                                       translate=translate, model_map_file=map_file, offline=offline)
+            if progress is not None:
+                progress(label)
             app.state.journal.clear()
             code, out, err = run_command(cmd, tree, run_env, timeout)
             requests, legacy = split_journal(app.state.journal.entries())

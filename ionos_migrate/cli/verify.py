@@ -42,7 +42,7 @@ def verify(before: Path, after: Path, model_map_file: Path | None, upstream: str
     try:
         model_map = load_model_map(load_project_config([before]), model_map_file)
         result = run_verify(before, after, list(cmd), model_map=model_map, upstream=upstream, repeat=repeat,
-                            timeout=timeout)
+                            timeout=timeout, progress=lambda label: click.echo(f"verify: running {label} ...", err=True))
     except (ConfigError, VerifyError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_ERROR)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import struct
 
 import httpx
@@ -252,3 +253,31 @@ def test_journal_limit_keeps_the_newest() -> None:
         for tokens in (1, 2, 3):
             post(url, "/v1/chat/completions", {**CHAT, "max_tokens": tokens})
     assert [e["body"]["max_tokens"] for e in app.state.journal.entries()] == [2, 3]
+
+
+def test_recorder_passes_streams_through_and_records(ionos_emulator: str) -> None:
+    from ionos_migrate.compat.recorder import create_recorder
+
+    recorder = create_recorder(ionos_emulator + "/v1", ionos_emulator)
+    with serve_in_thread(recorder) as url:
+        with httpx.stream("POST", url + "/v1/chat/completions", json={**CHAT, "stream": True}, headers=AUTH) as r:
+            events = [line for line in r.iter_lines() if line]
+        direct = post(ionos_emulator, "/v1/chat/completions", CHAT).json()
+        hits = post(url, "/collections/c1/query", {"query": "q", "limit": 1})
+        retired = post(url, "/models", {})
+    assert events[-1] == "data: [DONE]"
+    streamed = "".join(json.loads(e[6:])["choices"][0]["delta"].get("content", "") for e in events[:-1])
+    assert streamed == direct["choices"][0]["message"]["content"]
+    assert hits.status_code == 200 and retired.status_code == 404 and retired.json()["httpStatus"] == 404
+    assert [(e["path"], e["status"]) for e in recorder.state.journal.entries()] == [
+        ("/v1/chat/completions", 200), ("/collections/c1/query", 200), ("/models", 404)]
+
+
+def test_recorder_reports_an_unreachable_upstream() -> None:
+    from ionos_migrate.compat.recorder import create_recorder
+
+    recorder = create_recorder("http://127.0.0.1:9/v1", "http://127.0.0.1:9")
+    with serve_in_thread(recorder) as url:
+        response = post(url, "/v1/chat/completions", CHAT)
+    assert response.status_code == 502 and "unreachable" in response.json()["error"]["message"]
+    assert recorder.state.journal.entries()[0]["status"] == 502
