@@ -31,6 +31,7 @@ class RuleContext:
     edits: ModuleEdits = field(default_factory=ModuleEdits)
     findings: list[Finding] = field(default_factory=list)
     claimed: set = field(default_factory=set)  # nodes a committed site already rewrites
+    replaced_names: list = field(default_factory=list)  # URL arguments (names, attributes) replaced by literals
     _positions: Optional[dict] = None
 
     @property

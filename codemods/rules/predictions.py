@@ -90,6 +90,7 @@ def write_urls(ctx: RuleContext, urls: list[tuple[cst.BaseExpression, str, HttpC
         found = url_binding(ctx, node, http.scope)
         if found is None:
             ctx.edits.replace[node] = lambda _u, n=node, url=url: _url_literal(n, url)
+            ctx.replaced_names.append(node)
         else:
             value, uses = found
             by_binding.setdefault(value, []).append((node, url))
@@ -103,6 +104,7 @@ def write_urls(ctx: RuleContext, urls: list[tuple[cst.BaseExpression, str, HttpC
         else:
             for node, url in sites:
                 ctx.edits.replace[node] = lambda _u, n=node, url=url: _url_literal(n, url)
+                ctx.replaced_names.append(node)
 
 
 STRING_EXPRESSIONS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.BinaryOperation, cst.Call)

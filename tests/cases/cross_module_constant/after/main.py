@@ -2,9 +2,7 @@ import os
 
 import requests
 
-from app import settings
 from app.client import ask
-from app.settings import PREDICT_URL
 
 
 def ask_directly(prompt):

@@ -2,7 +2,6 @@ import os
 
 import requests
 
-from .settings import PREDICT_URL
 
 
 def ask(prompt):

@@ -1,0 +1,91 @@
+"""Drop ``from settings import PREDICT_URL`` when the rewrite made that name unused.
+
+Only names the other rules replaced (a URL argument that became the new
+endpoint) are considered; every other import is left alone.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..core import RuleContext
+from ..response import _walk
+from . import Rule
+
+RULE_ID = "ionos-unused-imports"
+
+
+def run(ctx: RuleContext) -> None:
+    replaced = {id(inner) for node in ctx.replaced_names for inner in _walk(node)}
+    names = {inner.value for node in ctx.replaced_names for inner in _walk(node) if isinstance(inner, cst.Name)}
+    for name in sorted(names):
+        found = ctx.index.lookup(name, ctx.module)
+        if not found or found[0] != "import":
+            continue
+        loads = [n for n in _loads(ctx, name) if id(n) not in replaced]
+        if loads:
+            continue
+        _drop_alias(ctx, name)
+
+
+def _loads(ctx: RuleContext, name: str):
+    for node in _walk(ctx.module):
+        if isinstance(node, cst.Name) and node.value == name:
+            parent = ctx.index.parent(node)
+            if isinstance(parent, (cst.ImportAlias, cst.AsName)):
+                continue
+            if isinstance(parent, cst.Attribute) and parent.attr is node:
+                continue
+            if isinstance(parent, cst.Arg) and parent.keyword is node:
+                continue
+            yield node
+
+
+def _drop_alias(ctx: RuleContext, name: str) -> None:
+    for statement in ctx.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            continue
+        small = statement.body[0]
+        if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+            continue
+        keep = [a for a in small.names if _local_name(a) != name]
+        if len(keep) == len(small.names):
+            continue
+        if not keep:
+            ctx.edits.replace[statement] = lambda _u: cst.RemoveFromParent()
+            _carry_leading_lines(ctx, statement)
+        else:
+            keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            ctx.edits.replace[small] = lambda u, keep=keep: u.with_changes(names=keep)
+        return
+
+
+def _carry_leading_lines(ctx: RuleContext, statement: cst.SimpleStatementLine) -> None:
+    """Blank lines and comments above a removed import stay, on the statement below it."""
+    if not statement.leading_lines:
+        return
+    body = list(ctx.module.body)
+    following = body[body.index(statement) + 1 :]
+    if not following:
+        return
+    target = following[0]
+    earlier = ctx.edits.replace.get(target)
+    lines = tuple(statement.leading_lines)
+
+    def make(updated):
+        if earlier is not None:
+            updated = earlier(updated)
+        if isinstance(updated, cst.RemovalSentinel):
+            return updated
+        return updated.with_changes(leading_lines=[*lines, *updated.leading_lines])
+
+    ctx.edits.replace[target] = make
+
+
+def _local_name(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return cst.Module([]).code_for_node(alias.name)
+
+
+RULE = Rule(RULE_ID, run, order=90)
