@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import math
 import time
@@ -170,6 +171,10 @@ def parse_legacy_request(body: Union[bytes, str, Mapping[str, Any], LegacyPredic
     if isinstance(body, LegacyPredictionRequest):
         return body
     if isinstance(body, (bytes, str)):
+        try:  # fast path (pydantic parses the JSON itself); errors take the path below for their messages
+            return LegacyPredictionRequest.model_validate_json(body)
+        except ValidationError:
+            pass
         try:
             body = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -309,6 +314,11 @@ def _parse_openai_response(response: Any) -> Union[ChatCompletionResponse, Image
     if isinstance(response, (ChatCompletionResponse, ImageGenerationResponse)):
         return response
     if isinstance(response, (bytes, str)):
+        fast: type[BaseModel] = ChatCompletionResponse if b'"choices"' in _as_bytes(response) else ImageGenerationResponse
+        try:  # fast path; errors take the path below for their messages
+            return fast.model_validate_json(response)  # type: ignore[return-value]
+        except ValidationError:
+            pass
         try:
             response = json.loads(response)
         except ValueError:
@@ -322,6 +332,10 @@ def _parse_openai_response(response: Any) -> Union[ChatCompletionResponse, Image
         raise TranslationError(f"upstream answer is malformed: {_first_error(exc)}", status=502) from None
 
 
+def _as_bytes(text: Union[bytes, str]) -> bytes:
+    return text if isinstance(text, bytes) else text.encode("utf-8", "replace")
+
+
 def option_string(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -329,8 +343,12 @@ def option_string(value: Any) -> str:
 
 
 def iso_date(epoch: float | None = None) -> str:
-    moment = datetime.fromtimestamp(time.time() if epoch is None else epoch, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _iso_second(int(time.time() if epoch is None else epoch))
+
+
+@functools.lru_cache(maxsize=256)  # strftime is a tenth of a translation's cost; answers share seconds
+def _iso_second(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- the models list, both ways ---------------------------------------------
