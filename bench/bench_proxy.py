@@ -1,0 +1,305 @@
+"""Load test of the legacy-API proxy, and the cost of translation alone.
+
+One run, one machine, loopback only, bounded in time (about half a minute):
+
+1. translation alone, in-process: a legacy request to the OpenAI request
+   bytes, and the OpenAI answer bytes back to the legacy answer bytes;
+2. (a) legacy predictions through the proxy (``compat.proxy``, one uvicorn
+   worker, pooled aiohttp upstream client) to a local zero-latency upstream,
+   and (b) the equivalent OpenAI requests straight to that upstream, at 1, 50
+   and 200 concurrent clients: throughput, latency p50/p99, the latency the
+   proxy adds (a minus b), and the overhead the proxy reports itself
+   (``x-ionos-migrate-overhead-ms``);
+3. the same proxy with a pooled ``httpx.AsyncClient`` upstream client at 50
+   concurrent clients: the measurement behind choosing aiohttp.
+
+The upstream is a tiny asyncio HTTP/1.1 server with a canned chat answer, in
+its own process, so it costs as little CPU as possible; the proxy runs in
+another process; the load generator (aiohttp) in this one. All three share
+the machine's cores, so absolute numbers are a floor, not a ceiling.
+
+    .venv/bin/python bench/bench_proxy.py [--seconds 3] [--out bench/RESULTS-proxy.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import platform
+import socket
+import statistics
+import sys
+import time
+import timeit
+from dataclasses import dataclass
+
+MODEL_ID = "b18b18de-92c3-466e-81a8-e5df91890091"
+LEGACY_BODY = json.dumps({"type": "prediction", "properties": {
+    "input": "Summarise the quarterly report in three sentences.",
+    "options": {"max_length": "300", "temperature": "0.01"}}}).encode()
+OPENAI_BODY = json.dumps({"model": "meta-llama/Llama-3.3-70B-Instruct",
+                          "messages": [{"role": "user", "content": "Summarise the quarterly report in three sentences."}],
+                          "max_tokens": 300, "temperature": 0.01}).encode()
+CHAT_ANSWER = json.dumps({
+    "id": "chatcmpl-1", "object": "chat.completion", "created": 1_700_000_000, "model": "meta-llama/Llama-3.3-70B-Instruct",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "The quarter went well. Revenue grew. Costs fell."},
+                 "finish_reason": "stop"}],
+    "usage": {"prompt_tokens": 12, "completion_tokens": 11, "total_tokens": 23}}).encode()
+LOAD_AT_START = "?"
+HEADERS = {"Authorization": "Bearer bench-token", "Content-Type": "application/json"}
+
+
+# --- the zero-latency upstream: minimal HTTP/1.1 keep-alive server ---------------------
+
+
+class _Upstream(asyncio.Protocol):
+    response = (b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
+                + str(len(CHAT_ANSWER)).encode() + b"\r\n\r\n" + CHAT_ANSWER)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.buffer = b""
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            head_end = self.buffer.find(b"\r\n\r\n")
+            if head_end < 0:
+                return
+            head = self.buffer[:head_end].lower()
+            length = 0
+            marker = head.find(b"content-length:")
+            if marker >= 0:
+                length = int(head[marker + 15:].split(b"\r\n", 1)[0])
+            end = head_end + 4 + length
+            if len(self.buffer) < end:
+                return
+            self.buffer = self.buffer[end:]
+            self.transport.write(self.response)  # type: ignore[attr-defined]
+
+
+def run_upstream(port: int) -> None:
+    async def main() -> None:
+        server = await asyncio.get_running_loop().create_server(_Upstream, "127.0.0.1", port)
+        await server.serve_forever()
+
+    asyncio.run(main())
+
+
+def run_proxy(port: int, upstream: str, client: str) -> None:
+    import uvicorn
+
+    from ionos_migrate.compat.proxy import create_app
+
+    app = create_app(upstream=upstream, collections_upstream=upstream, client=client)  # type: ignore[arg-type]
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_listening(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+# --- load ---------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    label: str
+    concurrency: int
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+    overheads: list[float]
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds
+
+    def pct(self, values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+async def load(url: str, body: bytes, concurrency: int, seconds: float, label: str) -> Run:
+    import aiohttp
+
+    latencies: list[float] = []
+    overheads: list[float] = []
+    errors = 0
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        async def one() -> None:
+            nonlocal errors
+            started = time.perf_counter()
+            async with session.post(url, data=body, headers=HEADERS) as response:
+                await response.read()
+                if response.status != 200:
+                    errors += 1
+                overhead = response.headers.get("x-ionos-migrate-overhead-ms")
+            latencies.append(time.perf_counter() - started)
+            if overhead is not None:
+                overheads.append(float(overhead) / 1000)
+
+        for _ in range(min(200, concurrency * 4)):  # warm the pools
+            await one()
+        latencies.clear()
+        overheads.clear()
+        stop = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            while time.perf_counter() < stop:
+                await one()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return Run(label, concurrency, len(latencies), errors, elapsed, latencies, overheads)
+
+
+# --- translation alone ----------------------------------------------------------------
+
+
+def translation_microseconds(rounds: int = 20000) -> tuple[float, float]:
+    from ionos_migrate.compat import translate
+    from ionos_migrate.compat.model_map import ModelMap
+
+    model_map = ModelMap.bundled()
+
+    def forward() -> tuple[object, bytes]:
+        request = translate.parse_legacy_request(LEGACY_BODY)
+        plan = translate.to_openai(request, MODEL_ID, model_map)
+        return request, plan.model_dump_json(exclude_none=True).encode()  # type: ignore[union-attr]
+
+    request, _ = forward()
+
+    def back() -> bytes:
+        return translate.to_legacy(CHAT_ANSWER, request).model_dump_json(exclude_none=True).encode()
+
+    forward_us = min(timeit.repeat(forward, number=rounds, repeat=3)) / rounds * 1e6
+    back_us = min(timeit.repeat(back, number=rounds, repeat=3)) / rounds * 1e6
+    return forward_us, back_us
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def ms(value: float) -> str:
+    return f"{value * 1000:.2f}"
+
+
+def report(forward_us: float, back_us: float, pairs: list[tuple[Run, Run]], httpx_run: Run, aiohttp_50: Run,
+           seconds: float) -> str:
+    lines = [
+        "# Proxy benchmark (bench/bench_proxy.py)",
+        "",
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
+        f"upstream, proxy (1 uvicorn worker, h11) and load generator (aiohttp) on the same cores, loopback. "
+        f"{seconds:g} s per row after warm-up. Load average at the start: {LOAD_AT_START}"
+        " (the machine is shared; other work skews every figure).",
+        "",
+        "## Translation alone (in-process)",
+        "",
+        "| step | µs per call |",
+        "|---|---|",
+        f"| legacy request bytes -> OpenAI request bytes | {forward_us:.1f} |",
+        f"| OpenAI answer bytes -> legacy answer bytes | {back_us:.1f} |",
+        f"| **both** | **{forward_us + back_us:.1f}** |",
+        "",
+        "## Through the proxy vs straight to the upstream",
+        "",
+        "| clients | direct req/s | proxy req/s | direct p50 ms | proxy p50 ms | added p50 ms | direct p99 ms | proxy p99 ms | added p99 ms | proxy's own overhead p50 / p99 ms | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for direct, via in pairs:
+        lines.append(
+            f"| {via.concurrency} | {direct.throughput:,.0f} | {via.throughput:,.0f} | "
+            f"{ms(direct.pct(direct.latencies, .5))} | {ms(via.pct(via.latencies, .5))} | "
+            f"{ms(via.pct(via.latencies, .5) - direct.pct(direct.latencies, .5))} | "
+            f"{ms(direct.pct(direct.latencies, .99))} | {ms(via.pct(via.latencies, .99))} | "
+            f"{ms(via.pct(via.latencies, .99) - direct.pct(direct.latencies, .99))} | "
+            f"{ms(via.pct(via.overheads, .5))} / {ms(via.pct(via.overheads, .99))} | {direct.errors + via.errors} |")
+    lines += [
+        "",
+        "## Upstream client of the proxy, 50 clients",
+        "",
+        "| proxy upstream client | req/s | p50 ms | p99 ms |",
+        "|---|---|---|---|",
+        f"| aiohttp.ClientSession (default) | {aiohttp_50.throughput:,.0f} | {ms(aiohttp_50.pct(aiohttp_50.latencies, .5))} | "
+        f"{ms(aiohttp_50.pct(aiohttp_50.latencies, .99))} |",
+        f"| httpx.AsyncClient | {httpx_run.throughput:,.0f} | {ms(httpx_run.pct(httpx_run.latencies, .5))} | "
+        f"{ms(httpx_run.pct(httpx_run.latencies, .99))} |",
+        "",
+        "\"added\" is the difference of the two latency distributions' percentiles; \"proxy's own overhead\" "
+        "is what the proxy reports in x-ionos-migrate-overhead-ms (its time minus the time waiting on upstream), "
+        "which excludes the extra network hop and the time the request queues in uvicorn.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="measured seconds per row (bounded: at most 10)")
+    parser.add_argument("--out", default=None, help="also write the Markdown report here")
+    args = parser.parse_args()
+    seconds = min(max(args.seconds, 0.5), 10.0)
+    global LOAD_AT_START
+    LOAD_AT_START = " / ".join(f"{value:.1f}" for value in os.getloadavg())
+
+    forward_us, back_us = translation_microseconds()
+    print(f"translation: {forward_us:.1f} µs forward + {back_us:.1f} µs back", file=sys.stderr)
+
+    context = multiprocessing.get_context("spawn")
+    upstream_port, proxy_port, httpx_proxy_port = free_port(), free_port(), free_port()
+    upstream = f"http://127.0.0.1:{upstream_port}/v1"
+    processes = [
+        context.Process(target=run_upstream, args=(upstream_port,), daemon=True),
+        context.Process(target=run_proxy, args=(proxy_port, upstream, "aiohttp"), daemon=True),
+        context.Process(target=run_proxy, args=(httpx_proxy_port, upstream, "httpx"), daemon=True),
+    ]
+    for process in processes:
+        process.start()
+    try:
+        for port in (upstream_port, proxy_port, httpx_proxy_port):
+            wait_listening(port)
+        direct_url = f"{upstream}/chat/completions"
+        proxy_url = f"http://127.0.0.1:{proxy_port}/models/{MODEL_ID}/predictions"
+        pairs = []
+        for concurrency in (1, 50, 200):
+            direct = asyncio.run(load(direct_url, OPENAI_BODY, concurrency, seconds, "direct"))
+            via = asyncio.run(load(proxy_url, LEGACY_BODY, concurrency, seconds, "proxy"))
+            print(f"{concurrency:>3} clients: direct {direct.throughput:,.0f} req/s, proxy {via.throughput:,.0f} req/s",
+                  file=sys.stderr)
+            pairs.append((direct, via))
+        httpx_url = f"http://127.0.0.1:{httpx_proxy_port}/models/{MODEL_ID}/predictions"
+        httpx_run = asyncio.run(load(httpx_url, LEGACY_BODY, 50, seconds, "proxy-httpx"))
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+    text = report(forward_us, back_us, pairs, httpx_run, pairs[1][1], seconds)
+    print(text)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+if __name__ == "__main__":
+    main()
