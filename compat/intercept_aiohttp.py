@@ -106,7 +106,8 @@ def _response(aiohttp: ModuleType, session: Any, method: str, url: Any, request_
     response.reason = _reason(answer.status)
     response._headers = CIMultiDictProxy(headers)
     response._raw_headers = tuple((k.encode(), v.encode()) for k, v in headers.items())
-    content = aiohttp.StreamReader(BaseProtocol(loop), 2**16, loop=loop)
+    # a limit above the body's size: the reader never asks the (absent) connection to pause
+    content = aiohttp.StreamReader(BaseProtocol(loop), max(2**16, len(answer.body) + 1), loop=loop)
     content.feed_data(answer.body)
     content.feed_eof()
     response.content = content

@@ -322,3 +322,33 @@ def test_configured_token_is_added_to_rerouted_requests_that_carry_none(client: 
     CLIENTS[client]("POST", f"{LEGACY}/collections/c/query", {"query": "q"}, AUTH)
     assert [hit["headers"].get("authorization") for hit in behaviour.seen] == ["Bearer configured-token", f"Bearer {TOKEN}"]
     assert all(hit["headers"]["host"] == broken.removeprefix("http://") for hit in behaviour.seen)
+
+
+def test_aiohttp_large_answer_reads_through_the_content_stream(broken: str, behaviour: Any) -> None:
+    text = "z" * 500_000
+    behaviour.body = json.dumps({"id": "1", "created": 0, "model": "m",
+                                 "choices": [{"message": {"role": "assistant", "content": text}}]}).encode()
+    install(upstream=f"{broken}/v1")
+
+    async def run() -> bytes:
+        async with aiohttp.ClientSession(headers=AUTH) as session:
+            async with session.post(f"{LEGACY}/models/{TEXT_MODEL}/predictions", json={"properties": {"input": "x"}}) as r:
+                r.raise_for_status()
+                return b"".join([chunk async for chunk in r.content.iter_chunked(65536)])
+
+    assert LegacyPredictionResponse.model_validate_json(asyncio.run(run())).properties.output == text
+
+
+def test_aiohttp_raise_for_status_raises_the_usual_error(broken: str, behaviour: Any) -> None:
+    behaviour.status, behaviour.body = 401, b'{"error": {"message": "bad token"}}'
+    install(upstream=f"{broken}/v1")
+
+    async def run() -> int:
+        async with aiohttp.ClientSession(headers=AUTH, raise_for_status=True) as session:
+            try:
+                await session.post(f"{LEGACY}/models/{TEXT_MODEL}/predictions", json={"properties": {"input": "x"}})
+            except aiohttp.ClientResponseError as error:
+                return error.status
+        return 0
+
+    assert asyncio.run(run()) == 401
