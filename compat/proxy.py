@@ -96,8 +96,8 @@ def create_app(
 
     routes = [
         Route("/healthz", proxy.healthz, methods=["GET"]),
-        Route(rules.LEGACY_MODELS_PATH, proxy.models, methods=["GET"]),
-        Route("/models/{model_id:path}/predictions", proxy.predictions, methods=["POST"]),
+        Route(rules.LEGACY_MODELS_PATH, proxy.translated, methods=_ALL_METHODS),
+        Route("/models/{model_id:path}/predictions", proxy.translated, methods=_ALL_METHODS),
         Route("/collections", proxy.forward, methods=_ALL_METHODS),
         Route("/collections/{rest:path}", proxy.forward, methods=_ALL_METHODS),
         Route("/{rest:path}", proxy.not_found, methods=_ALL_METHODS),
@@ -131,13 +131,8 @@ class _Proxy:
     async def healthz(self, request: Request) -> Response:
         return Response(b'{"status":"ok"}', media_type="application/json")
 
-    async def models(self, request: Request) -> Response:
-        started = time.perf_counter()
-        base_url = str(request.base_url).rstrip("/")
-        result = await run_async(self.service.models(request.headers, base_url=base_url), self.sender, self.service.retry)
-        return self._respond(request, result, started)
-
-    async def predictions(self, request: Request) -> Response:
+    async def translated(self, request: Request) -> Response:
+        """``/models`` and ``/models/{id}/predictions``: the shared core decides (a wrong method is a legacy 405)."""
         started = time.perf_counter()
         try:
             body = await self._body(request)
@@ -145,8 +140,9 @@ class _Proxy:
             return self._respond(request, Result(error_answer(413, self._too_large())), started)
         except ClientDisconnect:
             return Response(status_code=400)
-        model_id = request.path_params["model_id"]
-        exchange = self.service.predictions(model_id, request.headers, body)
+        base_url = str(request.base_url).rstrip("/")
+        exchange = self.service.exchange(request.method, request.url.path, request.headers, body, base_url=base_url)
+        assert exchange is not None  # the routes only send the core's own paths here
         result = await run_async(exchange, self.sender, self.service.retry)
         return self._respond(request, result, started)
 

@@ -250,3 +250,8 @@ def test_httpx_client_option_behaves_the_same(emulator: str) -> None:
         r = client.post(PREDICT, json=TEXT, headers=AUTH)
     assert r.status_code == 200
     LegacyPredictionResponse.model_validate_json(r.content)
+
+
+def test_wrong_method_is_a_legacy_405(via_emulator: httpx.Client) -> None:
+    assert legacy_error(via_emulator.get(PREDICT, headers=AUTH)).messages[0].errorCode == "paas-validation-2"
+    assert legacy_error(via_emulator.delete("/models", headers=AUTH)).httpStatus == 405
