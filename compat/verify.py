@@ -26,6 +26,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import textwrap
 from dataclasses import dataclass, field
@@ -33,7 +34,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from . import normalise, rules
-from .model_map import ModelMap, ModelMapError, read_model_map_file
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+from .model_map import ModelMap, ModelMapError
 from .serving import serve_in_thread
 
 OFFLINE_TOKEN = "ionos-migrate-verify-offline"  # any token passes the emulator; never a real one
@@ -311,16 +317,30 @@ def _check_usage(before: Path, after: Path, cmd: Sequence[str], repeat: int) -> 
         raise VerifyError(f"--repeat must be 1 or more, not {repeat}")
 
 
-def _resolve_model_map(model_map: ModelMap | None, model_map_file: Path | None, folder: Path) -> Path | None:
-    if model_map is not None:
-        return write_model_map(model_map, folder)
-    if model_map_file is None:
+def project_models_table(tree: Path) -> dict[str, Any] | None:
+    """``[tool.ionos-migrate.models]`` of the tree's own ``pyproject.toml``, if any."""
+    path = tree / "pyproject.toml"
+    if not path.is_file():
         return None
     try:
-        read_model_map_file(Path(model_map_file))
-    except ModelMapError as exc:
-        raise VerifyError(str(exc)) from None
-    return Path(model_map_file).resolve()
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise VerifyError(f"{path}: not valid TOML: {exc}") from None
+    table = data.get("tool", {}).get("ionos-migrate", {}).get("models")
+    if table is not None and not isinstance(table, dict):
+        raise VerifyError(f"{path}: [tool.ionos-migrate.models] must be a table")
+    return table
+
+
+def _resolve_model_map(model_map: ModelMap | None, model_map_file: Path | None, before: Path, folder: Path) -> Path | None:
+    """The map the ``before`` run's shim uses, written where it can read it."""
+    if model_map is None:
+        files = (Path(model_map_file),) if model_map_file is not None else ()
+        try:
+            model_map = ModelMap.load(project_table=project_models_table(before), files=files)
+        except ModelMapError as exc:
+            raise VerifyError(str(exc)) from None
+    return write_model_map(model_map, folder)
 
 
 def verify(
@@ -339,7 +359,9 @@ def verify(
 ) -> VerifyResult:
     """Run ``cmd`` on both trees against one recorded upstream, and compare.
 
-    ``model_map`` (a loaded map) wins over ``model_map_file``. ``upstream``:
+    The model map: ``model_map`` (a loaded map) if given, else the bundled
+    map, the ``before`` tree's ``[tool.ionos-migrate.models]`` and
+    ``model_map_file``, later winning (as the CLI does). ``upstream``:
     a live OpenAI-compatible base URL instead of the emulator;
     ``legacy_upstream`` then says where collection queries go (default the
     real legacy host). ``env``: the base environment (default ``os.environ``).
@@ -352,7 +374,7 @@ def verify(
     cmd = resolve_program(cmd, (before, after))
     base_env = dict(os.environ if env is None else env)
     with bootstrap_dir() as boot, recording_upstream(upstream, legacy_upstream) as (url, app):
-        map_file = _resolve_model_map(model_map, model_map_file, boot)
+        map_file = _resolve_model_map(model_map, model_map_file, before, boot)
         offline = upstream is None
 
         def run(label: str, tree: Path, translate: bool) -> RunResult:

@@ -229,6 +229,14 @@ def test_cli_exit_codes_and_json_report(tmp_path: Path) -> None:
     assert missing.exit_code == 2
 
 
+def test_api_reads_the_before_trees_pyproject_model_map(tmp_path: Path) -> None:
+    unknown = "11111111-2222-3333-4444-555555555555"
+    before, after = small_trees(tmp_path, model=unknown, name="acme/our-finetune", clock=False)
+    (before / "pyproject.toml").write_text(f'[tool.ionos-migrate.models]\n"{unknown}" = "acme/our-finetune"\n', "utf-8")
+    result = verify(before, after, APP)
+    assert result.equivalent, result.render()
+
+
 def test_cli_reads_the_before_trees_pyproject_model_map(tmp_path: Path) -> None:
     unknown = "11111111-2222-3333-4444-555555555555"
     before, after = small_trees(tmp_path, model=unknown, name="acme/our-finetune")
