@@ -182,6 +182,8 @@ def endpoint(style: str, handler: Handler, *, simulate: bool = True) -> Callable
             response = await handler(request, body)
         except ApiError as exc:
             response = _error_response(style, exc, trace)
+        except Exception as exc:  # noqa: BLE001 - an emulator bug still answers, in shape, and is journalled
+            response = _error_response(style, ApiError(500, f"emulator error: {type(exc).__name__}: {exc}"), trace)
         entry["status"] = response.status_code
         request.app.state.journal.record(entry)
         return response
