@@ -100,16 +100,21 @@ def transform(source: str, *, path: str, context: MigrationContext) -> Transform
         return Transformed(source, [])
     from .rules import RULES  # the registry imports rule modules, which import this one
 
-    index = ModuleIndex(module, context.project, module_name(path))
-    resolver = Resolver(index)
-    calls = CallFinder(index, resolver).find()
-    ctx = RuleContext(path, context, module, index, resolver, calls)
-    for rule in RULES:
-        rule.run(ctx)
-    if ctx.edits.empty:
-        return Transformed(source, ctx.findings)
-    new_code = ctx.edits.apply(module).code
-    return Transformed(new_code, sorted(ctx.findings, key=lambda f: (f.line, f.column)))
+    try:
+        index = ModuleIndex(module, context.project, module_name(path))
+        resolver = Resolver(index)
+        calls = CallFinder(index, resolver).find()
+        ctx = RuleContext(path, context, module, index, resolver, calls)
+        for rule in RULES:
+            rule.run(ctx)
+        findings = sorted(ctx.findings, key=lambda f: (f.line, f.column))
+        if ctx.edits.empty:
+            return Transformed(source, findings)
+        return Transformed(ctx.edits.apply(module).code, findings)
+    except RecursionError:
+        # Nesting deeper than the interpreter's stack (generated code): say so, change nothing.
+        message = "the file nests too deeply for the analysis; check its legacy calls by hand"
+        return Transformed(source, [Finding(path, 1, 1, 1, 1, "ionos-codemods", "error", message)])
 
 
 # --- the project-wide pass --------------------------------------------------

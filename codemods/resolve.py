@@ -79,9 +79,18 @@ def string_value(node: cst.CSTNode) -> str | None:
     if isinstance(node, cst.SimpleString):
         value = node.evaluated_value
         return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
-        left, right = string_value(node.left), string_value(node.right)
-        return None if left is None or right is None else left + right
+    if isinstance(node, cst.ConcatenatedString):  # iterative: generated files nest thousands deep
+        pieces = []
+        stack: list[cst.CSTNode] = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.ConcatenatedString):
+                stack.extend((current.right, current.left))
+            elif isinstance(current, cst.SimpleString) and isinstance(current.evaluated_value, str):
+                pieces.append(current.evaluated_value)
+            else:
+                return None
+        return "".join(pieces)
     return None
 
 
@@ -184,24 +193,36 @@ class _Bindings(cst.CSTVisitor):
         return False
 
 
+def _statements(block: cst.BaseSuite) -> list[cst.CSTNode]:
+    return list(block.body) if isinstance(block, cst.IndentedBlock) else []
+
+
+def _visit_iteratively(roots: list[cst.CSTNode], visitor: cst.CSTVisitor) -> None:
+    """Call ``visitor.visit_<Node>`` for every node under ``roots`` without recursion;
+    a visit method returning False keeps its node's children out."""
+    stack = list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        method = getattr(visitor, f"visit_{type(node).__name__}", None)
+        if method is not None and method(node) is False:
+            continue
+        stack.extend(reversed(node.children))
+
+
 class _SelfAttrs(cst.CSTVisitor):
-    """``self.x = value`` assignments inside the methods of one class."""
+    """``self.x = value`` assignments inside the methods of one class (nested defs excluded)."""
 
     def __init__(self) -> None:
         self.values: dict[str, list[tuple[cst.BaseExpression, cst.FunctionDef]]] = {}
         self.method: Optional[cst.FunctionDef] = None
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        if self.method is not None:
-            return False
-        self.method = node
-        return True
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self.method is node:
-            self.method = None
+        return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -295,13 +316,8 @@ class ModuleIndex:
         found = self._bindings.get(scope)
         if found is None:
             found = _Bindings()
-            if isinstance(scope, cst.Module):
-                for statement in scope.body:
-                    statement.visit(found)
-            elif isinstance(scope, (cst.FunctionDef, cst.ClassDef)):
-                scope.body.visit(found)
-            else:  # Lambda
-                scope.body.visit(found)
+            roots = list(scope.body) if isinstance(scope, cst.Module) else [scope.body]
+            _visit_iteratively(roots, found)
             self._bindings[scope] = found
         return found
 
@@ -309,7 +325,10 @@ class ModuleIndex:
         found = self._self_attrs.get(cls)
         if found is None:
             found = _SelfAttrs()
-            cls.body.visit(found)
+            for statement in _statements(cls.body):
+                if isinstance(statement, cst.FunctionDef):
+                    found.method = statement
+                    _visit_iteratively([statement.body], found)
             self._self_attrs[cls] = found
         return found
 

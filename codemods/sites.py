@@ -126,18 +126,16 @@ def _model_parts(url: str, start: int, end: int, spans: list[tuple[int, int, Dyn
 # --- finding calls ----------------------------------------------------------
 
 
-class _Calls(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.calls: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
-
-
-def all_calls(module: cst.Module) -> list[cst.Call]:
-    collector = _Calls()
-    module.visit(collector)
-    return collector.calls
+def all_calls(root: cst.CSTNode) -> list[cst.Call]:
+    """Every call under ``root``, in source order (iterative: deep string concatenations do not recurse)."""
+    calls = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Call):
+            calls.append(node)
+        stack.extend(reversed(node.children))
+    return calls
 
 
 def _arg(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
@@ -337,9 +335,7 @@ class CallFinder:
         offset = 1 if params and params[0] in ("self", "cls") else 0
         params = params[offset:]
         result = None
-        collector = _Calls()
-        function.body.visit(collector)
-        for inner in collector.calls:
+        for inner in all_calls(function.body):
             func = inner.func
             last = func.attr.value if isinstance(func, cst.Attribute) else (func.value if isinstance(func, cst.Name) else "")
             if last not in HTTP_METHODS:
