@@ -204,7 +204,10 @@ def run_environment(base: Mapping[str, str], *, bootstrap: Path, upstream: str, 
 
 
 def run_command(cmd: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: float | None) -> tuple[int | None, str, str]:
-    """Run ``cmd``; on timeout kill its whole process group. Returns (exit code or None, stdout, stderr)."""
+    """Run ``cmd`` in its own process group, killed whole on timeout or interrupt.
+
+    Returns (exit code, or None on timeout; stdout; stderr).
+    """
     try:
         process = subprocess.Popen(list(cmd), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
@@ -214,11 +217,20 @@ def run_command(cmd: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: 
         out, err = process.communicate(timeout=timeout)
         code: int | None = process.returncode
     except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        _kill_group(process)
         out, err = process.communicate()
         code = None
+    except BaseException:
+        # Ctrl-C: the command runs in its own session, so it did not get the signal; stop it too.
+        _kill_group(process)
+        process.wait()
+        raise
     return code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def split_journal(entries: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
