@@ -215,6 +215,22 @@ def _sse(events: Iterator[dict[str, Any]]) -> StreamingResponse:
     return StreamingResponse(lines(), media_type="text/event-stream", headers={"cache-control": "no-cache"})
 
 
+# Ranges the OpenAI API documents; out of range is a 400, as upstream.
+SAMPLING_RANGES = {"temperature": (0.0, 2.0), "top_p": (0.0, 1.0), "presence_penalty": (-2.0, 2.0),
+                   "frequency_penalty": (-2.0, 2.0)}
+
+
+def check_sampling(parsed: BaseModel) -> None:
+    for name, (low, high) in SAMPLING_RANGES.items():
+        value = getattr(parsed, name, None)
+        if value is not None and not low <= value <= high:
+            raise ApiError(400, f"{name}: must be between {low:g} and {high:g} (got {value:g})", param=name)
+    for name in ("max_tokens", "max_completion_tokens"):
+        value = getattr(parsed, name, None)
+        if value is not None and value < 1:
+            raise ApiError(400, f"{name}: must be at least 1 (got {value})", param=name)
+
+
 def _choice_digest(digest: str, index: int) -> str:
     return digest if index == 0 else hashlib.sha256(f"{digest}:{index}".encode()).hexdigest()
 
@@ -230,6 +246,7 @@ def _choice_count(n: int | None) -> int:
 
 async def chat_completions(request: Request, body: Any) -> Response:
     parsed = validate(ChatCompletionRequest, body)
+    check_sampling(parsed)
     understood = dump(parsed)
     digest = content.request_digest("chat.completions", understood)
     limit = parsed.max_completion_tokens if parsed.max_completion_tokens is not None else parsed.max_tokens
@@ -265,6 +282,7 @@ def _chat_chunks(head: dict[str, Any], texts: list[tuple[str, str, int]], usage:
 
 async def completions(request: Request, body: Any) -> Response:
     parsed = validate(CompletionRequest, body)
+    check_sampling(parsed)
     understood = dump(parsed)
     digest = content.request_digest("completions", understood)
     answers = [content.generate_words(_choice_digest(digest, i), parsed.max_tokens) for i in range(_choice_count(parsed.n))]

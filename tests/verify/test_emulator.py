@@ -165,6 +165,9 @@ def test_token_required_openai_style(ionos_emulator: str, headers: dict) -> None
     ({"model": "m", "messages": [{"role": "robot", "content": "x"}]}, "messages.0.role"),
     ({"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": "many"}, "max_tokens"),
     ([1, 2], None),
+    ({**CHAT, "temperature": 2.5}, "temperature"),
+    ({**CHAT, "top_p": -0.1}, "top_p"),
+    ({**CHAT, "max_tokens": 0}, "max_tokens"),
 ])
 def test_bad_bodies_get_openai_style_400(ionos_emulator: str, body, param) -> None:
     response = post(ionos_emulator, "/v1/chat/completions", body)
