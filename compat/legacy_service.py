@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from .model_map import ModelMap
 from .schemas import ImageGenerationRequest, LegacyError
 from .translate import RagPlan, TranslationError
 
+LOG = logging.getLogger("ionos_migrate.compat")
 JSON_TYPE = "application/json"
 TRACE_HEADER = "x-trace-id"
 DEFAULT_TIMEOUT = 120.0  # seconds; a long generation is slow, not broken
@@ -316,6 +318,8 @@ def run_sync(exchange: Exchange, send: SyncSend, policy: RetryPolicy, sleep: Cal
     except StopIteration as done:
         result.answer = done.value
         return result
+    except Exception:  # a bug, not bad input: the caller still gets a legacy answer
+        return _internal_error(result)
 
 
 async def run_async(exchange: Exchange, send: AsyncSend, policy: RetryPolicy) -> Result:
@@ -339,6 +343,14 @@ async def run_async(exchange: Exchange, send: AsyncSend, policy: RetryPolicy) ->
     except StopIteration as done:
         result.answer = done.value
         return result
+    except Exception:  # a bug, not bad input: the caller still gets a legacy answer
+        return _internal_error(result)
+
+
+def _internal_error(result: Result) -> Result:
+    LOG.exception("ionos-migrate: internal error while answering a legacy request")
+    result.answer = error_answer(500, "internal error in the ionos-migrate compat layer")
+    return result
 
 
 def _call_sync(send: SyncSend, outgoing: Outgoing) -> tuple[Answer | None, UpstreamFailure | None]:

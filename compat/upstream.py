@@ -1,8 +1,9 @@
 """Senders: how the core's :class:`Outgoing` calls reach the upstream.
 
-The in-process shim sends through httpx *transports* used directly (not a
-``Client``), so its own calls never pass through the interception it
-installs on ``httpx.Client``. The proxy sends through one pooled
+The in-process shim sends through ``httpx`` clients that honour the
+environment (HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE), as the code it stands in
+for did. Its own calls go to the configured upstreams only, which the
+interception leaves alone, so they never loop back into it. The proxy sends through one pooled
 ``aiohttp.ClientSession`` per worker: measured faster than
 ``httpx.AsyncClient`` under concurrency (bench/bench_proxy.py).
 Every failure becomes an :class:`UpstreamFailure` of a known kind.
@@ -20,14 +21,8 @@ import httpx
 from .legacy_service import DEFAULT_CONNECT_TIMEOUT, Answer, Outgoing, UpstreamFailure
 
 
-def _timeouts(timeout: float) -> dict[str, float]:
-    connect = min(timeout, DEFAULT_CONNECT_TIMEOUT)
-    return {"connect": connect, "read": timeout, "write": timeout, "pool": timeout}
-
-
-def _httpx_request(outgoing: Outgoing, timeout: float) -> httpx.Request:
-    return httpx.Request(outgoing.method, outgoing.url, headers=outgoing.headers, content=outgoing.body,
-                         extensions={"timeout": _timeouts(timeout)})
+def _httpx_timeout(timeout: float) -> httpx.Timeout:
+    return httpx.Timeout(timeout, connect=min(timeout, DEFAULT_CONNECT_TIMEOUT))
 
 
 def _httpx_failure(exc: httpx.TransportError) -> UpstreamFailure:
@@ -39,25 +34,22 @@ def _httpx_failure(exc: httpx.TransportError) -> UpstreamFailure:
 
 
 class SyncHttpxSender:
-    """Thread-safe, pooled: one ``httpx.HTTPTransport`` for the whole process."""
+    """Thread-safe, pooled: one ``httpx.Client`` for the whole process."""
 
     def __init__(self, timeout: float):
         self.timeout = timeout
-        self._transport = httpx.HTTPTransport()
+        self._client = httpx.Client(timeout=_httpx_timeout(timeout), trust_env=True)
 
     def __call__(self, outgoing: Outgoing) -> Answer:
         try:
-            response = self._transport.handle_request(_httpx_request(outgoing, self.timeout))
-            try:
-                body = response.read()
-            finally:
-                response.close()
+            response = self._client.request(outgoing.method, outgoing.url, headers=outgoing.headers,
+                                            content=outgoing.body)
         except httpx.TransportError as exc:
             raise _httpx_failure(exc) from None
-        return Answer(response.status_code, _lower(response.headers.multi_items()), body)
+        return Answer(response.status_code, _lower(response.headers.multi_items()), response.content)
 
     def close(self) -> None:
-        self._transport.close()
+        self._client.close()
 
 
 class AsyncHttpxSender:
@@ -65,29 +57,26 @@ class AsyncHttpxSender:
 
     def __init__(self, timeout: float):
         self.timeout = timeout
-        self._pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncHTTPTransport]" = (
+        self._clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient]" = (
             weakref.WeakKeyDictionary()
         )
         self._lock = threading.Lock()
 
-    def _transport(self) -> httpx.AsyncHTTPTransport:
+    def _client(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
         with self._lock:
-            transport = self._pools.get(loop)
-            if transport is None:
-                transport = self._pools[loop] = httpx.AsyncHTTPTransport()
-        return transport
+            client = self._clients.get(loop)
+            if client is None:
+                client = self._clients[loop] = httpx.AsyncClient(timeout=_httpx_timeout(self.timeout), trust_env=True)
+        return client
 
     async def __call__(self, outgoing: Outgoing) -> Answer:
         try:
-            response = await self._transport().handle_async_request(_httpx_request(outgoing, self.timeout))
-            try:
-                body = await response.aread()
-            finally:
-                await response.aclose()
+            response = await self._client().request(outgoing.method, outgoing.url, headers=outgoing.headers,
+                                                    content=outgoing.body)
         except httpx.TransportError as exc:
             raise _httpx_failure(exc) from None
-        return Answer(response.status_code, _lower(response.headers.multi_items()), body)
+        return Answer(response.status_code, _lower(response.headers.multi_items()), response.content)
 
 
 class AiohttpSender:
@@ -107,7 +96,7 @@ class AiohttpSender:
         timeout = aiohttp.ClientTimeout(total=None, connect=min(self.timeout, DEFAULT_CONNECT_TIMEOUT),
                                         sock_read=self.timeout)
         # auto_decompress=False is not used: the core needs the decoded JSON.
-        self._session = aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False,
+        self._session = aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=True,
                                               skip_auto_headers=("User-Agent",))
 
     async def close(self) -> None:
@@ -148,9 +137,9 @@ class HttpxClientSender:
 
     async def start(self) -> None:
         self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, DEFAULT_CONNECT_TIMEOUT)),
+            timeout=_httpx_timeout(self.timeout),
             limits=httpx.Limits(max_connections=self.limit, max_keepalive_connections=self.limit),
-            trust_env=False,
+            trust_env=True,
         )
 
     async def close(self) -> None:

@@ -117,3 +117,13 @@ def test_any_body_gives_an_answer_never_an_exception(body: bytes) -> None:
     assert result.answer.status in (200, 400, 502)
     if result.answer.status != 200:
         LegacyError.model_validate_json(result.answer.body)
+
+
+def test_a_bug_in_a_step_still_gives_a_legacy_500(caplog: object) -> None:
+    def broken_exchange():  # type: ignore[no-untyped-def]
+        yield Outgoing("GET", "http://up/x", {})
+        raise RuntimeError("boom")
+
+    result = run_sync(broken_exchange(), lambda outgoing: Answer(200, {}, b"{}"), POLICY)
+    assert result.answer.status == 500
+    LegacyError.model_validate_json(result.answer.body)
