@@ -30,7 +30,6 @@ import multiprocessing
 import os
 import platform
 import socket
-import statistics
 import sys
 import time
 import timeit

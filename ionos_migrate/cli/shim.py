@@ -6,6 +6,7 @@ import ipaddress
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -67,7 +68,7 @@ def serve(host: str, port: int, upstream: str, collections_upstream: str, model_
                         workers=workers, access_log=False, log_level="warning", server_header=False))
 
 
-def _run(config: "uvicorn.Config") -> None:
+def _run(config: Any) -> None:
     """``uvicorn.run``, except that the shared socket of several workers gets TCP_NODELAY.
 
     uvicorn binds that socket with proto 0, so asyncio does not set TCP_NODELAY
