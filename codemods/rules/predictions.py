@@ -147,6 +147,7 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
         raise SiteError(f"a {http.method or 'request of unknown method'} to a predictions URL; send it as POST /v1/chat/completions by hand")
     if http.body is None:
         raise SiteError("the request body is not json=... or data=json.dumps(...); rewrite it by hand for /v1/chat/completions")
+    _check_body_not_shared(ctx, http)
     body = read_body(http.body, http.scope, ctx.resolver)
     if body.anchor in ctx.claimed:
         raise SiteError("the body dict is shared with another legacy call; rewrite both by hand")
@@ -172,6 +173,24 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     if legacy.host_from_default:
         notes.append("the legacy URL came from a default value (an environment variable or a parameter); the new URL is written out, so overriding it no longer applies here")
     return site, "; ".join([message, *notes])
+
+
+def _check_body_not_shared(ctx: RuleContext, http: HttpCall) -> None:
+    """A body variable another request also sends cannot change shape under that request."""
+    if not isinstance(http.body, cst.Name):
+        return
+    found = ctx.index.lookup(http.body.value, http.scope)
+    if not found or found[0] != "value":
+        return
+    bodies = {id(other.body) for other in ctx.calls if other is not http and other.body is not None}
+    tracker = Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())
+    for load in tracker._loads_of(http.body.value, found[1]):  # type: ignore[arg-type]
+        if load is not http.body and id(load) in bodies:
+            other = next(o for o in ctx.calls if o.body is load)
+            raise SiteError(
+                f"the body {http.body.value!r} is also sent by another request ({code(other.call.func)}); "
+                "give each request its own body, then rerun"
+            )
 
 
 # --- the model ----------------------------------------------------------------

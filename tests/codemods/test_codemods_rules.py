@@ -1,0 +1,141 @@
+"""Behaviours of the rules that the case library does not pin down line by line."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ionos_migrate.codemods import MigrationContext, transform
+from ionos_migrate.compat.model_map import ModelMap
+
+UUID = "b18b18de-92c3-466e-81a8-e5df91890091"
+URL = f"https://inference.de-txl.ionos.com/models/{UUID}/predictions"
+CONTEXT = MigrationContext(ModelMap.bundled())
+
+
+def run(source: str, context: MigrationContext = CONTEXT):
+    result = transform(source, path="m.py", context=context)
+    cst.parse_module(result.code)  # output always parses
+    again = transform(result.code, path="m.py", context=context)
+    assert again.code == result.code, "not idempotent"
+    return result
+
+
+def site(options: str = '{"max_length": "10"}', read: str = 'r.json()["properties"]["output"]', url: str = f'"{URL}"') -> str:
+    return (
+        "import requests\n\n\n"
+        "def ask(prompt):\n"
+        f'    r = requests.post({url}, json={{"properties": {{"input": prompt, "options": {options}}}}})\n'
+        f"    return {read}\n"
+    )
+
+
+def test_manual_site_is_byte_identical_apart_from_one_marker_line():
+    source = site(read='r.json()["properties"]')
+    result = run(source)
+    (finding,) = result.findings
+    assert finding.status == "manual" and finding.line == 5
+    added = [line for line in result.code.splitlines() if line not in source.splitlines()]
+    assert added == [f"    # ionos-migrate: {finding.message}"]
+    assert result.code.replace(added[0] + "\n", "") == source
+
+
+def test_unknown_uuid_marker_names_the_model_map():
+    source = site(url='"https://inference.de-txl.ionos.com/models/11111111-2222-3333-4444-555555555555/predictions"')
+    result = run(source)
+    (finding,) = result.findings
+    assert finding.status == "manual"
+    assert "# ionos-migrate: unknown model id 11111111-2222-3333-4444-555555555555; add it to [tool.ionos-migrate.models]" in result.code
+
+
+def test_user_map_entry_is_used_and_named_in_the_finding():
+    model_map = ModelMap.bundled()
+    model_map.update({"11111111-2222-3333-4444-555555555555": "my/model"}, source="pyproject.toml [tool.ionos-migrate.models]")
+    source = site(url='"https://inference.de-txl.ionos.com/models/11111111-2222-3333-4444-555555555555/predictions"')
+    result = run(source, MigrationContext(model_map))
+    (finding,) = result.findings
+    assert finding.status == "migrated" and '"model": "my/model"' in result.code
+    assert "pyproject.toml" in finding.message and "bundled" not in finding.message
+
+
+def test_bundled_entry_and_missing_length_are_reported():
+    result = run(site(options='{"temperature": "0.5"}'))
+    (finding,) = result.findings
+    assert "bundled map" in finding.message and "confirm" in finding.message
+    assert "max_tokens may be as low as 16" in finding.message
+    assert "max_tokens" not in result.code  # nothing invented
+
+
+def test_option_values_coerced_or_wrapped_per_compat():
+    result = run(site(options='{"max_length": "300", "temperature": t, "top_p": str(p), "top_k": "40", "repetition_penalty": 1.1}'))
+    assert (
+        '"max_tokens": 300, "temperature": float(t), "top_p": float(p), "top_k": 40, "repetition_penalty": 1.1'
+        in result.code
+    )
+    assert "'top_k' is not an OpenAI field" in result.findings[0].message
+
+
+def test_invalid_literal_option_is_manual():
+    result = run(site(options='{"max_length": "lots"}'))
+    assert result.findings[0].status == "manual" and "max_length" in result.findings[0].message
+
+
+def test_non_literal_image_size_is_manual():
+    source = site(options='{"size": size}', url='"https://inference.de-txl.ionos.com/models/6cbc28c9-217d-421c-85fb-754d79c61423/predictions"')
+    assert run(source).findings[0].status == "manual"
+
+
+def test_crlf_line_endings_are_kept():
+    source = site().replace("\n", "\r\n")
+    result = run(source)
+    assert result.changed and "\r\n" in result.code and "\n" not in result.code.replace("\r\n", "")
+
+
+def test_comments_around_the_call_are_kept():
+    source = site().replace("    r = requests", "    # the call\n    r = requests").replace(
+        "    return", "    # the answer\n    return"
+    )
+    result = run(source)
+    assert "# the call" in result.code and "# the answer" in result.code
+
+
+def test_already_migrated_code_and_collections_are_untouched():
+    source = (
+        "import requests\n"
+        'r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "m", "messages": []})\n'
+        'h = requests.post("https://inference.de-txl.ionos.com/collections/c/query", json={"query": "q", "limit": 3})\n'
+    )
+    result = run(source)
+    assert result.code == source and result.findings == []
+
+
+def test_get_on_predictions_url_is_manual_not_rewritten():
+    source = f'import requests\nr = requests.get("{URL}")\nprint(r.json()["properties"]["output"])\n'
+    result = run(source)
+    assert result.findings[0].status == "manual" and "POST" in result.findings[0].message
+
+
+def test_other_legacy_endpoint_is_manual():
+    source = f'import requests\nr = requests.get("https://inference.de-txl.ionos.com/models/{UUID}")\n'
+    result = run(source)
+    assert result.findings[0].status == "manual" and "/models/" in result.findings[0].message
+
+
+def test_response_returned_to_a_caller_in_another_file_is_manual():
+    source = f'import requests\n\n\ndef ask(p):\n    return requests.post("{URL}", json={{"properties": {{"input": p}}}}).json()\n'
+    result = run(source)
+    assert result.findings[0].status == "manual" and "callers" in result.findings[0].message
+
+
+def test_body_shared_by_two_different_models_is_not_half_rewritten():
+    source = (
+        "import requests\n\n\n"
+        "def ask(p):\n"
+        '    body = {"properties": {"input": p}}\n'
+        f'    a = requests.post("{URL}", json=body).json()["properties"]["output"]\n'
+        '    b = requests.post("https://inference.de-txl.ionos.com/models/6cbc28c9-217d-421c-85fb-754d79c61423/predictions", json=body)\n'
+        '    return a, b.json()["properties"]["output"]\n'
+    )
+    result = run(source)
+    assert [f.status for f in result.findings] == ["manual", "manual"]
+    assert result.code.count("is also sent by another request (requests.post)") == 2
+    assert result.code.replace("\n    # ionos-migrate:", "\n#").count("\n#") == 2
