@@ -113,9 +113,12 @@ class Difference:
     before: Any = None
     after: Any = None
     fields: list[normalise.FieldDifference] = field(default_factory=list)
+    diff: str = ""  # stdout: a unified diff
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "summary": self.summary}
+        if self.diff:
+            out["diff"] = self.diff
         if self.before is not None:
             out["before"] = self.before
         if self.after is not None:
@@ -305,7 +308,7 @@ def compare_runs(before: RunResult, after: RunResult, *, noise_fields: set[str] 
                                       before.exit_code, after.exit_code))
     diff = normalise.compare_output(before.stdout, after.stdout, noise_lines)
     if diff:
-        differences.append(Difference("stdout", "stdout differs", before=None, after="\n".join(diff)))
+        differences.append(Difference("stdout", "stdout differs", diff="\n".join(diff)))
     return differences
 
 

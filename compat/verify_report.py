@@ -52,5 +52,5 @@ def render_text(result: "VerifyResult") -> str:
         elif difference.kind in ("missing_request", "extra_request", "legacy_call"):
             lines += _request_lines(difference.before if difference.before is not None else difference.after)
         elif difference.kind == "stdout":
-            lines += ["    " + line for line in str(difference.after).splitlines()]
+            lines += ["    " + line for line in difference.diff.splitlines()]
     return "\n".join(lines)
