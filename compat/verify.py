@@ -114,11 +114,14 @@ class Difference:
     after: Any = None
     fields: list[normalise.FieldDifference] = field(default_factory=list)
     diff: str = ""  # stdout: a unified diff
+    count: int = 1  # request: how many requests differ in exactly this way
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "summary": self.summary}
         if self.diff:
             out["diff"] = self.diff
+        if self.count > 1:
+            out["count"] = self.count
         if self.before is not None:
             out["before"] = self.before
         if self.after is not None:
@@ -293,8 +296,10 @@ def compare_runs(before: RunResult, after: RunResult, *, noise_fields: set[str] 
                                           "ionos-migrate, so its traffic was not checked (install ionos-migrate "
                                           "into that environment)"))
     comparison = normalise.compare_requests(before.requests, after.requests, noise_fields)
-    for x, y, fields in comparison.pairs:
-        differences.append(Difference("request", f"{x['method']} {x['path']} sent differently", x, y, fields))
+    for (x, y, fields), count in _grouped(comparison.pairs):
+        times = f" ({count} requests)" if count > 1 else ""
+        differences.append(Difference("request", f"{x['method']} {x['path']} sent differently{times}", x, y, fields,
+                                      count=count))
     for x in comparison.only_before:
         differences.append(Difference("missing_request", f"{x['method']} {x['path']} sent only before", before=x))
     for y in comparison.only_after:
@@ -310,6 +315,16 @@ def compare_runs(before: RunResult, after: RunResult, *, noise_fields: set[str] 
     if diff:
         differences.append(Difference("stdout", "stdout differs", diff="\n".join(diff)))
     return differences
+
+
+def _grouped(pairs: Sequence[tuple[Any, Any, list[normalise.FieldDifference]]]) -> list[tuple[Any, int]]:
+    """Pairs that differ in exactly the same way, shown once with a count (first seen first)."""
+    groups: dict[str, list] = {}
+    for pair in pairs:
+        x, _, fields = pair
+        key = json.dumps([x["method"], x["path"], [[d.field, d.before, d.after] for d in fields]], default=str)
+        groups.setdefault(key, [pair, 0])[1] += 1
+    return [(pair, count) for pair, count in groups.values()]
 
 
 def resolve_program(cmd: list[str], trees: Sequence[Path]) -> list[str]:
