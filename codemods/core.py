@@ -32,6 +32,7 @@ class RuleContext:
     findings: list[Finding] = field(default_factory=list)
     claimed: set = field(default_factory=set)  # nodes a committed site already rewrites
     replaced_names: list = field(default_factory=list)  # URL arguments (names, attributes) replaced by literals
+    sdk_clients: dict = field(default_factory=dict)  # --target openai: (scope, client name) -> token code
     _positions: Optional[dict] = None
 
     @property

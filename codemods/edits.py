@@ -24,6 +24,14 @@ class SiteEdits:
     prelude: dict[str, str] = field(default_factory=dict)  # key -> module-level code, added once
     imports: set[str] = field(default_factory=set)  # modules to import if missing
     url: str = ""  # the new endpoint, written by the rule where the URL is defined
+    before: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # statement -> code inserted above it
+    after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # statement -> code inserted below it
+
+    def insert_before(self, statement: cst.CSTNode, code: str) -> None:
+        self.before.setdefault(statement, []).append(code)
+
+    def insert_after(self, statement: cst.CSTNode, code: str) -> None:
+        self.after.setdefault(statement, []).append(code)
 
     def set(self, node: cst.CSTNode, new: cst.CSTNode) -> None:
         self.replace[node] = lambda _updated, new=new: new
@@ -52,8 +60,13 @@ class ModuleEdits:
     markers: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
     prelude: dict[str, str] = field(default_factory=dict)
     imports: list[str] = field(default_factory=list)
+    before: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
+    after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
 
     def commit(self, site: SiteEdits) -> None:
+        for mine, theirs in ((self.before, site.before), (self.after, site.after)):
+            for node, lines in theirs.items():
+                mine.setdefault(node, []).extend(line for line in lines if line not in mine.get(node, []))
         for node, make in site.replace.items():
             earlier = self.replace.get(node)
             self.replace[node] = make if earlier is None else (lambda u, first=earlier, then=make: then(first(u)))
@@ -70,12 +83,12 @@ class ModuleEdits:
 
     @property
     def empty(self) -> bool:
-        return not (self.replace or self.markers or self.prelude or self.imports)
+        return not (self.replace or self.markers or self.prelude or self.imports or self.before or self.after)
 
     def apply(self, module: cst.Module) -> cst.Module:
         if self.empty:
             return module
-        if self.replace or self.markers:
+        if self.replace or self.markers or self.before or self.after:
             module = module.visit(_Apply(self))
         if self.prelude or self.imports:
             module = _add_to_module(module, self.imports, self.prelude)
@@ -96,6 +109,14 @@ class _Apply(cst.CSTTransformer):
             new = [cst.EmptyLine(comment=cst.Comment(text)) for text in lines if text not in present]
             if new:
                 updated_node = updated_node.with_changes(leading_lines=[*updated_node.leading_lines, *new])
+        above, below = self.edits.before.get(original_node), self.edits.after.get(original_node)
+        if (above or below) and not isinstance(updated_node, cst.RemovalSentinel):
+            first = [cst.parse_statement(code) for code in above or []]
+            last = [cst.parse_statement(code) for code in below or []]
+            if first:  # comments above the statement stay above the new lines
+                first[0] = first[0].with_changes(leading_lines=updated_node.leading_lines)
+                updated_node = updated_node.with_changes(leading_lines=[])
+            return cst.FlattenSentinel([*first, updated_node, *last])
         return updated_node
 
 
@@ -137,6 +158,24 @@ def _is_import_or_docstring(statement: cst.CSTNode, index: int) -> bool:
     return index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
+def _import_line(name: str) -> str:
+    return name if name.startswith("from ") else f"import {name}"
+
+
+def _has_import(module: cst.Module, name: str, present: set[str]) -> bool:
+    if not name.startswith("from "):
+        return name in present
+    _from, source, _import, imported = name.split(" ", 3)
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+                    if cst.Module([]).code_for_node(small.module) == source and not isinstance(small.names, cst.ImportStar):
+                        if any(cst.Module([]).code_for_node(a.name) == imported and a.asname is None for a in small.names):
+                            return True
+    return False
+
+
 def _first_import(body: list) -> int | None:
     for index, statement in enumerate(body):
         if not _is_import_or_docstring(statement, index):
@@ -160,7 +199,9 @@ def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, st
             break
     present = _imported_modules(module)
     defined = _module_names(module)
-    missing = [cst.parse_statement(f"import {name}\n") for name in imports if name not in present]
+    wanted = [name for name in imports if not _has_import(module, name, present)]
+    missing = [cst.parse_statement(_import_line(name) + "\n") for name in wanted if not name.startswith("from ")]
+    later = [cst.parse_statement(_import_line(name) + "\n") for name in wanted if name.startswith("from ")]
     if missing:  # standard-library imports go first, after the docstring and __future__ imports
         first = _first_import(body)
         if first is not None:
@@ -170,7 +211,7 @@ def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, st
             body[first:first] = missing
             position += len(missing)
             missing = []
-    new: list[cst.CSTNode] = list(missing)
+    new: list[cst.CSTNode] = list(missing) + later  # third-party imports after the existing ones
     blocks = [code for key, code in prelude.items() if key not in defined]
     for number, code in enumerate(blocks):
         parsed = cst.parse_module(code).body
@@ -179,7 +220,7 @@ def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, st
         parsed = [first.with_changes(leading_lines=[*lines, *first.leading_lines]), *parsed[1:]]
         new.extend(parsed)
     if not new:
-        return module
+        return module.with_changes(body=body)
     following = body[position:]
     if blocks and following:
         blank = 0

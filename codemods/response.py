@@ -67,7 +67,10 @@ Kind = Literal["response", "json", "list", "element"]
 
 
 class Tracker:
-    def __init__(self, index: ModuleIndex, resolver: Resolver, shape: Shape, edits: SiteEdits, *, probe: bool = False):
+    def __init__(
+        self, index: ModuleIndex, resolver: Resolver, shape: Shape, edits: SiteEdits, *, probe: bool = False, sdk: bool = False
+    ):
+        self.sdk = sdk  # target openai: the answer is an SDK object, read with attributes
         self.index = index
         self.resolver = resolver
         self.shape = shape
@@ -108,15 +111,33 @@ class Tracker:
         called = isinstance(call, cst.Call) and call.func is attribute
         if name == "json" and called:
             outer = self.index.parent(call)
-            return self.follow(outer if isinstance(outer, cst.Await) else call, "json")
+            source = outer if isinstance(outer, cst.Await) else call
+            if self.sdk:  # the SDK answer is already parsed: r.json() -> r
+                self.edits.with_(source, lambda u: _unwrap_json(u))
+            return self.follow(source, "json")
         if name in ("text", "content") or (name == "read" and called):
             value = call if called else attribute
             loads = self._loads_around(value)
             if loads is not None:
+                if self.sdk:
+                    self.edits.with_(loads, lambda u: _unwrap_loads(u))
                 return self.follow(loads, "json")
+            if self.sdk:
+                raise ReadError(f"the raw answer ({name}) is used; the openai SDK returns objects: rewrite by hand or use --target http")
             if name in ("text", "content", "read"):
                 self.notes.append(f"the raw answer ({name}) is used as it is; its shape is the new API's now")
+        if self.sdk:
+            return self._sdk_attribute(attribute, name, called, call)
         return None
+
+    def _sdk_attribute(self, attribute: cst.Attribute, name: str, called: bool, call) -> None:
+        """Status handling around an SDK call: ``raise_for_status()`` goes (the SDK raises itself); others are manual."""
+        statement = self.index.parent(self.index.parent(call)) if called else None
+        if name == "raise_for_status" and called and isinstance(self.index.parent(call), cst.Expr) and isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            self.edits.remove(statement)
+            self.notes.append("raise_for_status() removed: the openai SDK raises openai.APIStatusError itself")
+            return None
+        raise ReadError(f"the response's .{name} is used; with the openai SDK handle openai.APIStatusError instead (by hand), or use --target http")
 
     def _loads_around(self, node: cst.CSTNode) -> cst.Call | None:
         """``json.loads(x)``, ``json.loads(x.decode(...))`` around ``node``."""
@@ -220,7 +241,13 @@ class Tracker:
 
     def _rewrite(self, root: cst.BaseExpression, segments: list[Segment], groups: Groups) -> None:
         quote = "'" if (string_value(segments[0].key_node) is not None and code(segments[0].key_node).startswith("'")) else '"'
-        suffix = "".join(_segment_code(seg, group, quote) for seg, group in zip(segments, groups))
+        if self.sdk:
+            suffix = "".join(_attribute_code(seg, group, i == len(groups) - 1) for i, (seg, group) in enumerate(zip(segments, groups)))
+            last = segments[-1]
+            wrap_default = last.style == "get" and last.default is not None
+        else:
+            suffix = "".join(_segment_code(seg, group, quote) for seg, group in zip(segments, groups))
+            wrap_default = False
         styles = [s.style for s in segments]
         depth = len(segments)
 
@@ -228,7 +255,12 @@ class Tracker:
             inner = updated
             for style in reversed(styles):
                 inner = inner.value if style == "sub" else inner.func.value  # type: ignore[attr-defined]
-            new = cst.parse_expression(code(inner) + suffix)
+            text = code(inner) + suffix
+            if wrap_default:
+                text = f"({text} or {code(segments[-1].default)})"  # type: ignore[arg-type]
+            new = cst.parse_expression(text)
+            if wrap_default:
+                return new
             return new.with_changes(lpar=updated.lpar, rpar=updated.rpar)  # type: ignore[attr-defined]
 
         if depth:
@@ -336,6 +368,27 @@ class Tracker:
             if isinstance(call, cst.Call):
                 return f"an argument of {code(call.func)}()"
         return f"a {type(parent).__name__} expression"
+
+
+def _unwrap_json(updated: cst.CSTNode) -> cst.CSTNode:
+    """``r.json()`` / ``await r.json()`` -> ``r``."""
+    call = updated.expression if isinstance(updated, cst.Await) else updated
+    return call.func.value  # type: ignore[attr-defined]
+
+
+def _unwrap_loads(updated: cst.CSTNode) -> cst.CSTNode:
+    """``json.loads(r.text)`` -> ``r``."""
+    inner = updated.args[0].value  # type: ignore[attr-defined]
+    if isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute) and inner.func.attr.value == "decode":
+        inner = inner.func.value
+    if isinstance(inner, cst.Call):
+        inner = inner.func
+    return inner.value  # type: ignore[attr-defined]
+
+
+def _attribute_code(segment: Segment, group: tuple, last_group: bool) -> str:
+    """SDK objects: ``.choices[0].message.content``; a ``.get(key, default)`` at the end keeps its default via ``or``."""
+    return "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in group)
 
 
 def _segment_code(segment: Segment, group: tuple, quote: str) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from ionos_migrate.compat import rules as mapping
 
 from ..core import RuleContext
 from ..edits import SiteEdits
+from ..sdk import SdkError, call_code, check_call, client_for
 from ..response import MODELS, ReadError, Tracker
 from ..sites import classify
 from . import Rule
@@ -21,20 +24,38 @@ def run(ctx: RuleContext) -> None:
         if legacy is None or legacy.kind != "models" or http.call in ctx.claimed:
             continue
         site = SiteEdits(url=mapping.OPENAI_BASE_URL + mapping.OPENAI_MODELS_PATH.removeprefix("/v1"))
-        tracker = Tracker(ctx.index, ctx.resolver, MODELS, site)
+        sdk = ctx.context.target == "openai"
+        tracker = Tracker(ctx.index, ctx.resolver, MODELS, site, sdk=sdk)
         try:
             if http.method != "GET":
                 raise SiteError(f"a {http.method or 'request of unknown method'} to {legacy.display_path}; only GET lists models")
+            if sdk:
+                _sdk_call(ctx, site, http)
             follow_answer(ctx, http, tracker)
         except (SiteError, ReadError) as exc:
             ctx.manual(http.call, RULE_ID, str(exc))
             continue
         ctx.edits.commit(site)
         ctx.claimed.add(http.call)
-        urls.append((http.url, site.url, http))
+        if sdk:
+            ctx.replaced_names.append(http.call)
+        else:
+            urls.append((http.url, site.url, http))
         notes = ["item ids are model names now (the legacy ids were UUIDs)"] + tracker.notes
+        if sdk:
+            notes.append("through the openai SDK; the project now needs the openai package")
         ctx.report(http.call, RULE_ID, "migrated", "; ".join([f"GET {legacy.display_path} -> {mapping.OPENAI_MODELS_PATH}", *notes]))
     write_urls(ctx, urls)
+
+
+def _sdk_call(ctx: RuleContext, site: SiteEdits, http) -> None:
+    awaited = isinstance(ctx.index.parent(http.call), cst.Await)
+    try:
+        check_call(http, awaited)
+        client = client_for(ctx, site, http, awaited)
+    except SdkError as exc:
+        raise SiteError(str(exc)) from None
+    site.set(http.call, cst.parse_expression(call_code(client, "models", [], http, spread=None)))
 
 
 RULE = Rule(RULE_ID, run, order=20)

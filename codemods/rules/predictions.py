@@ -21,9 +21,9 @@ from ionos_migrate.compat.model_map import ModelEntry, UnknownModel
 from ..body import (
     BodyError,
     LegacyBody,
-    chat_body,
     code,
-    image_body,
+    dict_code,
+    py_literal,
     is_literal,
     literal_value,
     option_code,
@@ -31,6 +31,7 @@ from ..body import (
     user_messages,
 )
 from ..core import RuleContext
+from ..sdk import Client, SdkError, body_dict_fields, call_code, check_call, client_for
 from ..edits import SiteEdits
 from ..resolve import Dyn, Scope, dotted_name, literal_text, single_return, string_value
 from ..response import CHAT, IMAGE, ReadError, Tracker
@@ -77,7 +78,10 @@ def run(ctx: RuleContext) -> None:
         ctx.edits.commit(site)
         ctx.claimed.update(site.replace)
         ctx.claimed.add(http.call)
-        urls.append((http.url, site.url, http))
+        if site.url:
+            urls.append((http.url, site.url, http))
+        else:  # the whole call was replaced (--target openai)
+            ctx.replaced_names.append(http.call)
         ctx.report(http.call, RULE_ID, "migrated", message)
     write_urls(ctx, urls)
 
@@ -155,21 +159,24 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     model = choose_model(ctx, legacy, target_scope)
     site = SiteEdits()
     notes = list(model.notes)
+    client = _sdk_client(ctx, site, http)
     image = is_image(model, body)
     if image:
-        endpoint, shape, body_notes = _image(ctx, site, http, body, model)
+        endpoint, shape, body_notes = _image(ctx, site, http, body, model, client)
     elif body.collection_id is not None:
-        endpoint, shape, body_notes = _rag(ctx, site, http, body, model)
+        endpoint, shape, body_notes = _rag(ctx, site, http, body, model, client)
     else:
-        endpoint, shape, body_notes = _chat(ctx, site, http, body, model)
+        endpoint, shape, body_notes = _chat(ctx, site, http, body, model, client)
     notes += body_notes
-    site.url = mapping.OPENAI_BASE_URL + endpoint
+    site.url = "" if client else mapping.OPENAI_BASE_URL + endpoint
     _remove_inlined(ctx, site, body)
-    tracker = Tracker(ctx.index, ctx.resolver, shape, site)
+    tracker = Tracker(ctx.index, ctx.resolver, shape, site, sdk=client is not None)
     follow_answer(ctx, http, tracker)
     notes += tracker.notes
     model_text = model.entry.name if model.entry and not model.runtime else f"looked up in {TABLE_NAME} at run time"
     message = f"POST {legacy.display_path} -> /v1{endpoint} (model {model_text})"
+    if client is not None:
+        message += f" through the openai SDK ({client.name}); the project now needs the openai package"
     if legacy.host_from_default:
         notes.append("the legacy URL came from a default value (an environment variable or a parameter); the new URL is written out, so overriding it no longer applies here")
     return site, "; ".join([message, *notes])
@@ -330,11 +337,22 @@ def _model_field(ctx: RuleContext, site: SiteEdits, model: ModelChoice) -> str:
     return model.code
 
 
-def _chat(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice):
+def _sdk_client(ctx: RuleContext, site: SiteEdits, http: HttpCall) -> Client | None:
+    """--target openai: the client the call goes through (planned in ``site``); None for --target http."""
+    if ctx.context.target != "openai":
+        return None
+    awaited = isinstance(ctx.index.parent(http.call), cst.Await)
+    try:
+        check_call(http, awaited)
+        return client_for(ctx, site, http, awaited)
+    except SdkError as exc:
+        raise SiteError(str(exc)) from None
+
+
+def _chat(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice, client: Client | None):
     options = option_code(body, ctx.resolver)
-    model_code = _model_field(ctx, site, model)
-    new = chat_body(model_code, user_messages(code(body.input)), options, body.anchor, with_model=body.helper is None)
-    _write_body(ctx, site, http, body, new, model_code)
+    fields = [("model", _model_field(ctx, site, model)), ("messages", user_messages(code(body.input))), *options.fields]
+    _emit(ctx, site, http, body, fields, "chat", client)
     return mapping.OPENAI_CHAT_PATH.removeprefix("/v1"), CHAT, options.notes
 
 
@@ -342,7 +360,7 @@ RAG_HELPER = "ionos_rag_messages"
 RAG_LIBRARIES = ("requests", "httpx", "unknown")
 
 
-def _rag(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice):
+def _rag(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice, client: Client | None):
     """Server-side RAG done in the code: query the still-live collection endpoint, then chat.
 
     The generated requests are the ones ``compat.translate`` builds (same query
@@ -362,13 +380,14 @@ def _rag(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, mo
     text = code(body.input)
     query = _rag_query(ctx, body, text)
     site.imports.add("base64")
-    site.with_(anchor_statement, _insert_before([
-        f"_ionos_hits = {_collection_query_call(ctx, http, body, query)}.json()\n",
+    site.insert_before(anchor_statement, f"_ionos_hits = {_collection_query_call(ctx, http, body, query)}.json()\n")
+    site.insert_before(
+        anchor_statement,
         "_ionos_context = " + json.dumps(mapping.RAG_CONTEXT_SEPARATOR) + ".join(\n"
         '    base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")\n'
         '    for match in _ionos_hits["properties"]["matches"]\n'
         ")\n",
-    ]))
+    )
     input_value = literal_value(body.input, body.scope, ctx.resolver)
     placeholders = (mapping.RAG_PLACEHOLDER_CONTEXT, mapping.RAG_PLACEHOLDER_QUERY)
     if isinstance(input_value, str) and not any(p in input_value for p in placeholders):
@@ -376,8 +395,7 @@ def _rag(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, mo
     else:
         site.prelude[RAG_HELPER] = _rag_helper_code()
         messages = f"{RAG_HELPER}({text}, {query}, _ionos_context)"
-    new = chat_body(model_code, messages, options, body.anchor)
-    site.set(body.anchor, cst.parse_expression(new))
+    _emit(ctx, site, http, body, [("model", model_code), ("messages", messages), *options.fields], "chat", client)
     notes = options.notes + [
         f"server-side RAG: the collection is queried first (limit {mapping.RAG_QUERY_LIMIT}) and its documents sent as context"
     ]
@@ -425,16 +443,6 @@ def _collection_query_call(ctx: RuleContext, http: HttpCall, body: LegacyBody, q
     return call
 
 
-def _insert_before(lines: list[str]):
-    statements = [cst.parse_statement(line) for line in lines]
-
-    def make(updated: cst.CSTNode):
-        first = statements[0].with_changes(leading_lines=updated.leading_lines)  # type: ignore[attr-defined]
-        return cst.FlattenSentinel([first, *statements[1:], updated.with_changes(leading_lines=[])])  # type: ignore[attr-defined]
-
-    return make
-
-
 def _rag_helper_code() -> str:
     context, query = json.dumps(mapping.RAG_PLACEHOLDER_CONTEXT), json.dumps(mapping.RAG_PLACEHOLDER_QUERY)
     return (
@@ -446,7 +454,7 @@ def _rag_helper_code() -> str:
     )
 
 
-def _image(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice):
+def _image(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice, client: Client | None):
     size_node = body.option("size")
     size = None
     if size_node is not None:
@@ -454,22 +462,40 @@ def _image(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, 
         size = mapping.normalise_image_size(str(value)) if is_literal(value) else None
         if size is None:
             raise SiteError(f'the image size ({code(size_node)}) is not a literal like "1024x1024"; set "size" by hand')
-    model_code = _model_field(ctx, site, model)
-    new = image_body(model_code, code(body.input), size, body.anchor, with_model=body.helper is None)
-    _write_body(ctx, site, http, body, new, model_code)
+    fields = [("model", _model_field(ctx, site, model)), ("prompt", code(body.input)), ("n", py_literal(mapping.IMAGE_N))]
+    if size is not None:
+        fields.append(("size", py_literal(size)))
+    fields.append(("response_format", py_literal(mapping.IMAGE_RESPONSE_FORMAT)))
+    _emit(ctx, site, http, body, fields, "image", client)
     dropped = [key for key, _ in body.options if key not in mapping.IMAGE_OPTIONS]
     notes = [f"image options {', '.join(dropped)} are not sent to /v1/images/generations"] if dropped else []
     return mapping.OPENAI_IMAGES_PATH.removeprefix("/v1"), IMAGE, notes
 
 
-def _write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, new: str, model_code: str) -> None:
-    site.set(body.anchor, cst.parse_expression(new))
+def _emit(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, fields, kind: str, client: Client | None) -> None:
+    """Write the new body where the old one was written, and (--target openai) the SDK call."""
+    model_field = fields[:1]
     if body.helper is not None:
-        callers = [c for c in Tracker(ctx.index, ctx.resolver, CHAT, site).callers(body.helper)]
+        callers = list(Tracker(ctx.index, ctx.resolver, CHAT, site).callers(body.helper))
         if len(callers) != 1:
             raise SiteError(f"{body.helper.name.value}() builds the body and is called from {len(callers)} places; rewrite them together by hand")
-        assert http.body is not None
-        site.set(http.body, cst.parse_expression(f'{{"model": {model_code}, **{code(http.body)}}}'))
+    assert http.body is not None
+    if client is None:
+        if body.helper is None:
+            site.set(body.anchor, cst.parse_expression(dict_code(fields, body.anchor)))
+        else:
+            site.set(body.anchor, cst.parse_expression(dict_code(fields[1:], body.anchor)))
+            site.set(http.body, cst.parse_expression(f'{{"model": {model_field[0][1]}, **{code(http.body)}}}'))
+        return
+    if body.helper is not None:
+        site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields[1:]), body.anchor)))
+        call = call_code(client, kind, model_field, http, spread=code(http.body))
+    elif body.anchor is http.body:
+        call = call_code(client, kind, fields, http, spread=None)
+    else:
+        site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields), body.anchor)))
+        call = call_code(client, kind, [], http, spread=code(http.body))
+    site.set(http.call, cst.parse_expression(call))
 
 
 def _remove_inlined(ctx: RuleContext, site: SiteEdits, body: LegacyBody) -> None:

@@ -6,6 +6,8 @@ endpoint) are considered; every other import is left alone.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ..core import RuleContext
@@ -23,9 +25,16 @@ def run(ctx: RuleContext) -> None:
         if not found or found[0] != "import":
             continue
         loads = [n for n in _loads(ctx, name) if id(n) not in replaced]
-        if loads:
+        if loads or _used_by_new_code(ctx, name):
             continue
         _drop_alias(ctx, name)
+
+
+def _used_by_new_code(ctx: RuleContext, name: str) -> bool:
+    """Statements the rules insert (a RAG collection query through requests) may use the name."""
+    inserted = [line for lines in (*ctx.edits.before.values(), *ctx.edits.after.values()) for line in lines]
+    inserted += list(ctx.edits.prelude.values())
+    return any(re.search(rf"\b{re.escape(name)}\b", code) for code in inserted)
 
 
 def _loads(ctx: RuleContext, name: str):
@@ -46,7 +55,7 @@ def _drop_alias(ctx: RuleContext, name: str) -> None:
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             continue
         small = statement.body[0]
-        if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+        if not isinstance(small, (cst.Import, cst.ImportFrom)) or isinstance(small.names, cst.ImportStar):
             continue
         keep = [a for a in small.names if _local_name(a) != name]
         if len(keep) == len(small.names):
@@ -71,6 +80,8 @@ def _carry_leading_lines(ctx: RuleContext, statement: cst.SimpleStatementLine) -
     target = following[0]
     earlier = ctx.edits.replace.get(target)
     lines = tuple(statement.leading_lines)
+    if not any(line.comment for line in lines) and target.leading_lines:
+        return  # only blank lines, and the next statement has its own
 
     def make(updated):
         if earlier is not None:
@@ -85,7 +96,7 @@ def _carry_leading_lines(ctx: RuleContext, statement: cst.SimpleStatementLine) -
 def _local_name(alias: cst.ImportAlias) -> str:
     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
         return alias.asname.name.value
-    return cst.Module([]).code_for_node(alias.name)
+    return cst.Module([]).code_for_node(alias.name).split(".")[0]
 
 
 RULE = Rule(RULE_ID, run, order=90)

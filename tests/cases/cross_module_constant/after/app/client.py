@@ -3,7 +3,6 @@ import os
 import requests
 
 
-
 def ask(prompt):
     headers = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
     r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 80}, headers=headers)

@@ -1,0 +1,162 @@
+"""``--target openai``: the pieces that turn a legacy HTTP site into an openai SDK call.
+
+The same detection, mapping and manual rules as the ``http`` target; only
+the call and the reads change. The client is built once per module when the
+token is a module-level expression, else in the function before the call;
+its ``api_key`` is the expression the original code put in its
+``Authorization`` header, never a new global holding a secret or a literal.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import libcst as cst
+
+from ionos_migrate.compat import rules as mapping
+
+from .body import code
+from .edits import SiteEdits
+from .resolve import Scope, string_value
+from .sites import HttpCall
+
+SYNC_CLIENT, ASYNC_CLIENT = "ionos_client", "ionos_async_client"
+SUPPORTED_LIBRARIES = ("requests", "httpx")
+KEPT_KWARGS = {"timeout"}
+DROPPED_KWARGS = {"headers", "json", "data", "url", "method", "content"}
+OPENAI_FIELDS = {"model", "messages", "max_tokens", "temperature", "top_p", "prompt", "n", "size", "response_format"}
+
+
+class SdkError(Exception):
+    """The site cannot move to the SDK with confidence; the message says why."""
+
+
+@dataclass
+class Client:
+    name: str  # the variable the call uses
+    is_async: bool
+
+
+def check_call(http: HttpCall, awaited: bool) -> None:
+    if http.library not in SUPPORTED_LIBRARIES or http.forwarder is not None:
+        raise SdkError(f"--target openai supports requests and httpx calls, not {http.library}; use --target http here")
+    for arg in http.call.args:
+        if arg.star:
+            raise SdkError("the call unpacks arguments (** / *); move it to the openai SDK by hand")
+        name = arg.keyword.value if arg.keyword is not None else None
+        if name is not None and name not in KEPT_KWARGS | DROPPED_KWARGS:
+            raise SdkError(f"the call passes {name}=, which the openai SDK has no place for; move it by hand")
+    if isinstance(http.call.func, cst.Attribute) and http.call.func.attr.value == "request":
+        return
+    if awaited and http.library != "httpx":
+        raise SdkError("an awaited call outside httpx; move it to AsyncOpenAI by hand")
+
+
+def token_expression(ctx, http: HttpCall) -> tuple[cst.BaseExpression, Scope]:
+    """The token in ``headers={"Authorization": f"Bearer {TOKEN}"}`` and the scope it is valid in."""
+    header = next((a for a in http.call.args if a.keyword is not None and a.keyword.value == "headers"), None)
+    if header is None:
+        raise SdkError("no headers= on the call (a session or client sets the token?); build the openai client by hand")
+    found = ctx.resolver.dict_literal(header.value, http.scope)
+    if found is None:
+        raise SdkError(f"the headers ({code(header.value)}) are not a dict the tool can follow; build the openai client by hand")
+    table, scope = found
+    for element in table.elements:
+        if isinstance(element, cst.DictElement) and (string_value(element.key) or "").lower() == "authorization":
+            token = _bearer(element.value)
+            if token is not None:
+                return token, scope
+    raise SdkError('no "Authorization": "Bearer ..." header the tool can read; build the openai client by hand')
+
+
+def _bearer(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    """``f"Bearer {T}"`` or ``"Bearer " + T`` -> ``T``."""
+    if isinstance(value, cst.FormattedString) and len(value.parts) == 2:
+        text, expr = value.parts
+        if isinstance(text, cst.FormattedStringText) and text.value == "Bearer " and isinstance(expr, cst.FormattedStringExpression):
+            if expr.conversion is None and expr.format_spec is None:
+                return expr.expression
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add) and string_value(value.left) == "Bearer ":
+        return value.right
+    return None
+
+
+def client_for(ctx, site: SiteEdits, http: HttpCall, awaited: bool) -> Client:
+    """Plan the client's creation (module level or in the function) and return how to call it."""
+    token, scope = token_expression(ctx, http)
+    is_async = awaited
+    name = ASYNC_CLIENT if is_async else SYNC_CLIENT
+    factory = "AsyncOpenAI" if is_async else "OpenAI"
+    creation = f"{name} = {factory}(base_url={json.dumps(mapping.OPENAI_BASE_URL)}, api_key={code(token)})\n"
+    site.imports.add(f"from openai import {factory}")
+    made = ctx.sdk_clients.setdefault((id(scope), name), code(token))
+    if made != code(token):
+        raise SdkError("another call in this scope sends a different token; build a second openai client by hand")
+    if isinstance(scope, cst.Module):
+        anchor = _module_statement_after(ctx, token, http)
+        if anchor is not None:
+            site.insert_after(anchor, creation)
+        else:
+            site.prelude.setdefault(name, creation)
+    else:
+        if scope is not http.scope and not isinstance(scope, cst.Module):
+            raise SdkError("the token is only known in another function; build the openai client by hand")
+        statement = ctx.statement_of(http.call)
+        if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(ctx.index.parent(statement), cst.IndentedBlock):
+            raise SdkError("the call is not a plain statement in a function; build the openai client by hand")
+        site.insert_before(statement, creation)
+    return Client(name, is_async)
+
+
+def _module_statement_after(ctx, token: cst.BaseExpression, http: HttpCall):
+    """The last module statement that binds a name the token (or the headers dict) uses: create the client below it."""
+    names = {n.value for n in _names(token)}
+    for arg in http.call.args:
+        if arg.keyword is not None and arg.keyword.value == "headers":
+            names |= {n.value for n in _names(arg.value)}
+    last = None
+    for statement in ctx.module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else (
+                    [small.target] if isinstance(small, cst.AnnAssign) else [])
+                if any(isinstance(t, cst.Name) and t.value in names for t in targets):
+                    last = statement
+    return last
+
+
+def _names(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            yield current
+        stack.extend(current.children)
+
+
+def call_code(client: Client, endpoint: str, fields: list[tuple[str, str]], http: HttpCall, spread: str | None) -> str:
+    """``ionos_client.chat.completions.create(model=..., ...)``: standard fields as keywords, the rest in extra_body."""
+    method = {"chat": "chat.completions.create", "image": "images.generate", "models": "models.list"}[endpoint]
+    args = []
+    extra = []
+    for key, value in fields:
+        (args if key in OPENAI_FIELDS else extra).append((key, value))
+    rendered = [f"{key}={value}" for key, value in args]
+    if extra:
+        rendered.append("extra_body={" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in extra) + "}")
+    if spread is not None:
+        rendered.append(f"**{spread}")
+    for arg in http.call.args:
+        if arg.keyword is not None and arg.keyword.value in KEPT_KWARGS:
+            rendered.append(f"{arg.keyword.value}={code(arg.value)}")
+    return f"{client.name}.{method}({', '.join(rendered)})"
+
+
+def body_dict_fields(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A body dict that is spread into the SDK call: non-OpenAI fields move under extra_body."""
+    standard = [(k, v) for k, v in fields if k in OPENAI_FIELDS]
+    extra = [(k, v) for k, v in fields if k not in OPENAI_FIELDS]
+    if extra:
+        standard.append(("extra_body", "{" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in extra) + "}"))
+    return standard
