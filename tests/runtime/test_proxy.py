@@ -169,7 +169,7 @@ def test_a_long_retry_after_is_handed_to_the_caller_not_waited_out(broken: str, 
 
 
 def test_upstream_timeout_is_504_and_not_retried(broken: str, behaviour: Any) -> None:
-    behaviour.delay = 1.0
+    behaviour.delay = 0.6
     with proxy(broken, timeout=0.2) as client:
         r = client.post(PREDICT, json=TEXT, headers=AUTH)
     assert r.status_code == 504

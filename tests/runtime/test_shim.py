@@ -241,7 +241,7 @@ def test_upstream_429_is_retried_within_bound_then_given_to_the_caller(broken: s
 
 
 def test_upstream_timeout_is_a_504_and_not_retried(broken: str, behaviour: Any) -> None:
-    behaviour.delay = 1.0
+    behaviour.delay = 0.6
     install(upstream=f"{broken}/v1", timeout=0.2)
     r = httpx.post(f"{LEGACY}/models/{TEXT_MODEL}/predictions", json={"properties": {"input": "x"}}, headers=AUTH)
     assert r.status_code == 504
