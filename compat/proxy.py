@@ -140,8 +140,9 @@ class _Proxy:
             return self._respond(request, Result(error_answer(413, self._too_large())), started)
         except ClientDisconnect:
             return Response(status_code=400)
-        base_url = str(request.base_url).rstrip("/")
-        exchange = self.service.exchange(request.method, request.url.path, request.headers, body, base_url=base_url)
+        path = request.url.path
+        base_url = str(request.base_url).rstrip("/") if path.rstrip("/") == rules.LEGACY_MODELS_PATH else ""
+        exchange = self.service.exchange(request.method, path, request.headers, body, base_url=base_url)
         assert exchange is not None  # the routes only send the core's own paths here
         result = await run_async(exchange, self.sender, self.service.retry)
         return self._respond(request, result, started)
