@@ -56,18 +56,55 @@ def check_call(http: HttpCall, awaited: bool) -> None:
 def token_expression(ctx, http: HttpCall) -> tuple[cst.BaseExpression, Scope]:
     """The token in ``headers={"Authorization": f"Bearer {TOKEN}"}`` and the scope it is valid in."""
     header = next((a for a in http.call.args if a.keyword is not None and a.keyword.value == "headers"), None)
-    if header is None:
-        raise SdkError("no headers= on the call (a session or client sets the token?); build the openai client by hand")
-    found = ctx.resolver.dict_literal(header.value, http.scope)
+    headers = header.value if header is not None else _receiver_headers(ctx, http)
+    if headers is None:
+        raise SdkError("no headers the tool can find (on the call, its httpx client or requests session); build the openai client by hand")
+    found = ctx.resolver.dict_literal(headers, http.scope if header is not None else ctx.index.scope_of(headers))
     if found is None:
-        raise SdkError(f"the headers ({code(header.value)}) are not a dict the tool can follow; build the openai client by hand")
+        raise SdkError(f"the headers ({code(headers)}) are not a dict the tool can follow; build the openai client by hand")
     table, scope = found
     for element in table.elements:
         if isinstance(element, cst.DictElement) and (string_value(element.key) or "").lower() == "authorization":
             token = _bearer(element.value)
             if token is not None:
+                if scope is not http.scope and not isinstance(scope, cst.Module) and _same_meaning(ctx, token, scope, http.scope):
+                    scope = http.scope  # e.g. os.environ[...] set on a session in __init__: valid in the method too
                 return token, scope
     raise SdkError('no "Authorization": "Bearer ..." header the tool can read; build the openai client by hand')
+
+
+def _same_meaning(ctx, expr: cst.BaseExpression, here: Scope, there: Scope) -> bool:
+    """Every name in ``expr`` is bound to the same thing seen from both scopes (module names, imports)."""
+    for name in _names(expr):
+        parent = ctx.index.parent(name)
+        if isinstance(parent, cst.Attribute) and parent.attr is name:
+            continue
+        if name.value == "self" or ctx.index.lookup(name.value, here) != ctx.index.lookup(name.value, there):
+            return False
+    return True
+
+
+def _receiver_headers(ctx, http: HttpCall) -> cst.BaseExpression | None:
+    """``httpx.Client(headers=H)`` the call goes through, or ``session.headers.update(H)`` on its session."""
+    from .sites import CallFinder, _arg, all_calls
+
+    if not isinstance(http.call.func, cst.Attribute):
+        return None
+    receiver = http.call.func.value
+    factory = CallFinder(ctx.index, ctx.resolver)._client_factory(receiver, http.scope)
+    if factory is not None:
+        arg = _arg(factory, 99, "headers")
+        return arg.value if arg is not None else None
+    updates = []
+    for call in all_calls(ctx.module):
+        func = call.func
+        if (
+            isinstance(func, cst.Attribute) and func.attr.value == "update" and len(call.args) == 1
+            and isinstance(func.value, cst.Attribute) and func.value.attr.value == "headers"
+            and code(func.value.value) == code(receiver)
+        ):
+            updates.append(call.args[0].value)
+    return updates[0] if len(updates) == 1 else None
 
 
 def _bearer(value: cst.BaseExpression) -> cst.BaseExpression | None:

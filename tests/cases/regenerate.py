@@ -1,4 +1,5 @@
-"""Write each case's after/ tree by running the real ``ionos-migrate apply`` on a copy of before/.
+"""Write each case's after/ (and after_openai/) tree by running the real ``ionos-migrate apply``
+(``--target http`` / ``--target openai``) on a copy of before/.
 
 Run it after changing a rule, then read ``git diff tests/cases`` line by line:
 the after/ trees are the reviewed expectations, not a snapshot to accept blindly.
@@ -15,19 +16,22 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "codemods"))
 
-from test_codemods_cases import CASE_NAMES, apply, case_meta, write_model_map  # noqa: E402
+from test_codemods_cases import CASE_NAMES, TARGETS, apply, case_meta, write_model_map  # noqa: E402
 
 
 def regenerate(name: str) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        tmp = Path(folder)
-        tree = tmp / "tree"
-        shutil.copytree(HERE / name / "before", tree)
-        result = apply(tree, write_model_map(case_meta(name), tmp), tmp / "report.json")
-        print(f"{name}: exit {result.exit_code}")
-        target = HERE / name / "after"
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(tree, target, ignore=shutil.ignore_patterns("__pycache__"))
+    for target, (after, expect_key) in TARGETS.items():
+        if expect_key not in case_meta(name):
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            tmp = Path(folder)
+            tree = tmp / "tree"
+            shutil.copytree(HERE / name / "before", tree)
+            result = apply(tree, write_model_map(case_meta(name), tmp), tmp / "report.json", target)
+            print(f"{name} --target {target}: exit {result.exit_code}")
+            destination = HERE / name / after
+            shutil.rmtree(destination, ignore_errors=True)
+            shutil.copytree(tree, destination, ignore=shutil.ignore_patterns("__pycache__"))
 
 
 if __name__ == "__main__":

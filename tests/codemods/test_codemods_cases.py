@@ -10,6 +10,9 @@ A case is a folder with ``before/`` and ``after/`` trees and a ``case.toml``:
     manual = 0
     [run]                    # optional: a runnable program (see test_codemods_verify.py)
     script = "main.py"
+    [expect_openai]          # the same for --target openai, whose result is after_openai/
+    migrated = 1
+    manual = 1
 
 Regenerate after/ trees with ``python tests/cases/regenerate.py`` and review the diff.
 """
@@ -51,8 +54,12 @@ def write_model_map(meta: dict, folder: Path) -> list[str]:
     return ["--model-map", str(path)]
 
 
-def apply(tree: Path, extra: list[str], report: Path):
-    args = ["apply", str(tree), "--no-progress", "--jobs", "1", "--allow-dirty", "--report", str(report), *extra]
+TARGETS = {"http": ("after", "expect"), "openai": ("after_openai", "expect_openai")}
+CASE_TARGETS = [(name, target) for name in CASE_NAMES for target in TARGETS if (CASES / name / TARGETS[target][0]).is_dir()]
+
+
+def apply(tree: Path, extra: list[str], report: Path, target: str = "http"):
+    args = ["apply", str(tree), "--target", target, "--no-progress", "--jobs", "1", "--allow-dirty", "--report", str(report), *extra]
     return CliRunner().invoke(main, args, catch_exceptions=False)
 
 
@@ -60,30 +67,31 @@ def tree_files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.py"))}
 
 
-@pytest.mark.parametrize("name", CASE_NAMES)
-def test_case_applies_to_after_and_is_idempotent(name, tmp_path):
+@pytest.mark.parametrize("name, target", CASE_TARGETS)
+def test_case_applies_to_after_and_is_idempotent(name, target, tmp_path):
     meta = case_meta(name)
+    after, expect_key = TARGETS[target]
     tree = tmp_path / "tree"
     shutil.copytree(CASES / name / "before", tree)
     extra = write_model_map(meta, tmp_path)
 
-    first = apply(tree, extra, tmp_path / "first.json")
+    first = apply(tree, extra, tmp_path / "first.json", target)
     assert first.exit_code in (0, 1), first.output
-    expected = tree_files(CASES / name / "after")
+    expected = tree_files(CASES / name / after)
     migrated = tree_files(tree)
     assert set(migrated) == set(expected)
     for rel in expected:
-        assert migrated[rel].decode() == expected[rel].decode(), f"{name}/{rel} differs from after/"
+        assert migrated[rel].decode() == expected[rel].decode(), f"{name}/{rel} differs from {after}/"
 
     findings = json.loads((tmp_path / "first.json").read_text("utf-8"))["findings"]
     statuses = [f["status"] for f in findings]
-    expect = meta.get("expect", {})
+    expect = meta.get(expect_key, {})
     assert statuses.count("migrated") == expect.get("migrated", 0), findings
     assert statuses.count("manual") == expect.get("manual", 0), findings
     assert "error" not in statuses
     assert first.exit_code == (1 if expect.get("manual") else 0)
 
-    second = apply(tree, extra, tmp_path / "second.json")
+    second = apply(tree, extra, tmp_path / "second.json", target)
     assert tree_files(tree) == migrated, "a second apply changed the tree"
     again = json.loads((tmp_path / "second.json").read_text("utf-8"))["findings"]
     assert not [f for f in again if f["status"] == "migrated"]
@@ -94,4 +102,6 @@ def test_every_case_has_expectations_and_an_after_tree():
     for name in CASE_NAMES:
         assert (CASES / name / "after").is_dir(), name
         assert "expect" in case_meta(name), name
+        if (CASES / name / "after_openai").is_dir():
+            assert "expect_openai" in case_meta(name), name
         assert not filecmp.dircmp(CASES / name / "before", CASES / name / "after").funny_files

@@ -20,6 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_codemods_cases import CASE_NAMES, CASES, case_meta  # noqa: E402
 
 RUNNABLE = [name for name in CASE_NAMES if "run" in case_meta(name)]
+# --target openai: runnable cases the SDK rewrite migrates completely (a manual site would still call the legacy API)
+RUNNABLE_OPENAI = [
+    name for name in RUNNABLE
+    if (CASES / name / "after_openai").is_dir() and case_meta(name).get("expect_openai", {}).get("manual", 1) == 0
+]
 
 DRIVER = textwrap.dedent('''\
     """Run every case's script in turn, each from its own folder, with its own modules."""
@@ -49,29 +54,44 @@ DRIVER = textwrap.dedent('''\
 ''')
 
 
-def combined_tree(root: Path, side: str) -> Path:
+def combined_tree(root: Path, side: str, names: list[str] = RUNNABLE) -> Path:
     tree = root / side
     tree.mkdir()
-    cases = [(name, case_meta(name)["run"]["script"]) for name in RUNNABLE]
+    cases = [(name, case_meta(name)["run"]["script"]) for name in names]
     for name, _script in cases:
         shutil.copytree(CASES / name / side, tree / name)
     (tree / "run_cases.py").write_text(DRIVER.format(cases=cases), "utf-8")
     return tree
 
 
-def test_runnable_cases_behave_the_same_before_and_after(tmp_path):
-    assert len(RUNNABLE) >= 15
+def model_map_of(names: list[str]) -> ModelMap:
     model_map = ModelMap.bundled()
-    for name in RUNNABLE:
+    for name in names:
         model_map.update(case_meta(name).get("models", {}), source=f"tests/cases/{name}/case.toml")
-    before, after = combined_tree(tmp_path, "before"), combined_tree(tmp_path, "after")
+    return model_map
 
-    result = verify(before, after, [sys.executable, "run_cases.py"], model_map=model_map, timeout=120)
+
+def check_equivalent(tmp_path: Path, after_side: str, names: list[str]) -> None:
+    before, after = combined_tree(tmp_path, "before", names), combined_tree(tmp_path, after_side, names)
+
+    result = verify(before, after, [sys.executable, "run_cases.py"], model_map=model_map_of(names), timeout=120)
 
     assert result.before.exit_code == 0, result.before.stderr
     assert "failed:" not in result.before.stdout, result.before.stdout
-    for name in RUNNABLE:
+    assert "failed:" not in result.after.stdout, result.after.stdout
+    for name in names:
         assert f"== {name}\n" in result.before.stdout
     assert result.equivalent, result.render()
-    assert len(result.before.requests) >= len(RUNNABLE)
+    assert len(result.before.requests) >= len(names)
     assert not result.after.legacy_calls
+
+
+def test_runnable_cases_behave_the_same_before_and_after(tmp_path):
+    assert len(RUNNABLE) >= 15
+    check_equivalent(tmp_path, "after", RUNNABLE)
+
+
+def test_runnable_cases_behave_the_same_through_the_openai_sdk(tmp_path):
+    """--target openai: after_openai/ runs through the real openai package (and the httpx it uses)."""
+    assert len(RUNNABLE_OPENAI) >= 10
+    check_equivalent(tmp_path, "after_openai", RUNNABLE_OPENAI)

@@ -1,0 +1,26 @@
+import os
+
+import requests
+from openai import OpenAI
+
+
+class HubClient:
+    BASE = "https://inference.de-txl.ionos.com"
+    MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"
+
+    def __init__(self):
+        self.session = requests.Session()
+        self.session.headers.update({"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"})
+
+    def _url(self):
+        return f"{self.BASE}/models/{self.MODEL}/predictions"
+
+    def generate(self, prompt, max_tokens=120):
+        payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": int(max_tokens)}
+        ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+        response = ionos_client.chat.completions.create(**payload)
+        return response.choices[0].message.content
+
+
+if __name__ == "__main__":
+    print(HubClient().generate("class attributes"))

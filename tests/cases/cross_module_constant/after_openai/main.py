@@ -1,0 +1,24 @@
+import os
+
+from app.client import ask
+from openai import OpenAI
+
+
+def ask_directly(prompt):
+    headers = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
+    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=80)
+    return r.choices[0].message.content
+
+
+def ask_through_module(prompt):
+    headers = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
+    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=80)
+    return r.choices[0].message.content
+
+
+if __name__ == "__main__":
+    print(ask("from the package"))
+    print(ask_directly("from main"))
+    print(ask_through_module("through the module"))

@@ -1,0 +1,23 @@
+import os
+from openai import OpenAI
+
+
+IONOS_LEGACY_MODELS = {
+    "6cbc28c9-217d-421c-85fb-754d79c61423": "black-forest-labs/FLUX.1-schnell",
+    "b18b18de-92c3-466e-81a8-e5df91890091": "meta-llama/Llama-3.3-70B-Instruct",
+}
+
+
+ENDPOINT = os.getenv("IONOS_ENDPOINT", "https://inference.de-txl.ionos.com/models")
+MODEL_ID = os.getenv("IONOS_MODEL_ID", "b18b18de-92c3-466e-81a8-e5df91890091")
+TOKEN = os.environ.get("IONOS_API_TOKEN")
+
+
+def generate(prompt):
+    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=TOKEN)
+    r = ionos_client.chat.completions.create(model=IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID), messages=[{"role": "user", "content": prompt}], max_tokens=90, temperature=0.2)
+    return r.choices[0].message.content
+
+
+if __name__ == "__main__":
+    print(generate("environment defaults"))

@@ -1,0 +1,39 @@
+import json
+import os
+
+import requests
+from openai import OpenAI
+
+URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
+ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+
+
+def send(prompt):
+    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=30)
+    return r
+
+
+def with_get_chain(prompt):
+    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=30)
+    return (r.choices[0].message.content or "")
+
+
+def with_loads(prompt):
+    # ionos-migrate: the response's .status_code is used; with the openai SDK handle openai.APIStatusError instead (by hand), or use --target http
+    r = requests.post(URL, json={"properties": {"input": prompt, "options": {"max_length": "30"}}}, headers=HEADERS)
+    if r.status_code == 200:
+        return json.loads(r.text)["properties"]["output"].strip()
+    return None
+
+
+def with_tokens(prompt):
+    data = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=30)
+    return data.usage.prompt_tokens + data.usage.completion_tokens
+
+
+if __name__ == "__main__":
+    print(send("one function away").choices[0].message.content)
+    print(with_get_chain("get chain"))
+    print(with_loads("json.loads"))
+    print(with_tokens("tokens"))

@@ -1,0 +1,30 @@
+import os
+
+import requests
+
+LEGACY = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+OPENAI = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"
+HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
+
+
+def send(url, payload):
+    """Posts to either API; callers know the shape."""
+    r = requests.post(url, json=payload, headers=HEADERS, timeout=30)
+    r.raise_for_status()
+    return r.json()
+
+
+def new_style(prompt):
+    answer = send(OPENAI, {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 20})
+    return answer["choices"][0]["message"]["content"]
+
+
+def old_style(prompt):
+    # ionos-migrate: --target openai supports requests and httpx calls, not helper; use --target http here
+    answer = send(LEGACY, {"properties": {"input": prompt, "options": {"max_length": "20"}}})
+    return answer["properties"]["output"]
+
+
+if __name__ == "__main__":
+    print(new_style("new"))
+    print(old_style("old"))

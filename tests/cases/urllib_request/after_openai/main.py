@@ -1,0 +1,22 @@
+import json
+import os
+import urllib.request
+
+MODEL_ID = "b18b18de-92c3-466e-81a8-e5df91890091"
+
+
+def generate(prompt):
+    payload = {"properties": {"input": prompt, "options": {"max_length": "100"}}}
+    # ionos-migrate: --target openai supports requests and httpx calls, not urllib; use --target http here
+    req = urllib.request.Request(
+        f"https://inference.de-txl.ionos.com/models/{MODEL_ID}/predictions",
+        data=json.dumps(payload).encode("utf-8"),
+        headers={"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())["properties"]["output"]
+
+
+if __name__ == "__main__":
+    print(generate("urllib"))
