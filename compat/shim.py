@@ -24,7 +24,7 @@ import threading
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Callable, Iterator, Literal, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from . import rules
 from .legacy_service import DEFAULT_TIMEOUT, Answer, LegacyService, RetryPolicy, run_async, run_sync
@@ -71,7 +71,7 @@ class Router:
         path = parts.path or "/"
         if host == rules.LEGACY_HOST:
             if self.translate and _is_translated_path(path):
-                return Decision("translate", path=path)
+                return Decision("translate", path=unquote(path))  # as a server sees it: %2F in a model name is /
             if self.reroute_legacy:
                 return Decision("reroute", url=_join(self.service.legacy_upstream, path, parts.query))
             return None

@@ -352,3 +352,11 @@ def test_aiohttp_raise_for_status_raises_the_usual_error(broken: str, behaviour:
         return 0
 
     assert asyncio.run(run()) == 401
+
+
+def test_percent_encoded_model_name_in_the_path_is_decoded(emulator: str, emulator_app: Any) -> None:
+    install(upstream=f"{emulator}/v1")
+    r = requests.post(f"{LEGACY}/models/meta-llama%2FMeta-Llama-3.1-8B-Instruct/predictions",
+                      json={"properties": {"input": "x"}}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    assert emulator_app.state.journal.entries()[0]["body"]["model"] == "meta-llama/Meta-Llama-3.1-8B-Instruct"
