@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Optional
 
 import libcst as cst
@@ -77,21 +76,29 @@ def module_name(path: str) -> str:
     return ".".join(parts)
 
 
-@lru_cache(maxsize=8)
+_MARKER_CACHE: dict[int, tuple[ProjectIndex, tuple[str, ...]]] = {}
+
+
 def _constant_markers(project: ProjectIndex) -> tuple[str, ...]:
-    """Names of project constants that hold a legacy URL: a file using one may hold a site."""
+    """Names of project constants that hold a legacy URL: a file using one may hold a site.
+
+    Cached per index object (the engine passes the same one for every file of a run).
+    """
+    cached = _MARKER_CACHE.get(id(project))
+    if cached is not None and cached[0] is project:
+        return cached[1]
     names = {name for table in project.constants.values() for name, value in table.items() if mapping.LEGACY_HOST in str(value)}
-    return tuple(sorted(names))
+    markers = tuple(sorted(names))
+    if len(_MARKER_CACHE) > 8:
+        _MARKER_CACHE.clear()
+    _MARKER_CACHE[id(project)] = (project, markers)
+    return markers
 
 
 def may_hold_sites(source: str, project: ProjectIndex) -> bool:
     if mapping.LEGACY_HOST in source or "/predictions" in source:
         return True
-    try:
-        markers = _constant_markers(project)
-    except TypeError:  # an unhashable index: check without the cache
-        markers = _constant_markers.__wrapped__(project)
-    return any(name in source for name in markers)
+    return any(name in source for name in _constant_markers(project))
 
 
 def transform(source: str, *, path: str, context: MigrationContext) -> Transformed:

@@ -197,7 +197,7 @@ def _statements(block: cst.BaseSuite) -> list[cst.CSTNode]:
     return list(block.body) if isinstance(block, cst.IndentedBlock) else []
 
 
-def _visit_iteratively(roots: list[cst.CSTNode], visitor: cst.CSTVisitor) -> None:
+def _visit_iteratively(roots: list[cst.CSTNode], visitor: cst.CSTVisitor, children) -> None:
     """Call ``visitor.visit_<Node>`` for every node under ``roots`` without recursion;
     a visit method returning False keeps its node's children out."""
     stack = list(reversed(roots))
@@ -206,7 +206,7 @@ def _visit_iteratively(roots: list[cst.CSTNode], visitor: cst.CSTVisitor) -> Non
         method = getattr(visitor, f"visit_{type(node).__name__}", None)
         if method is not None and method(node) is False:
             continue
-        stack.extend(reversed(node.children))
+        stack.extend(reversed(children(node)))
 
 
 class _SelfAttrs(cst.CSTVisitor):
@@ -238,15 +238,19 @@ class _SelfAttrs(cst.CSTVisitor):
                 self.values.setdefault(t.attr.value, []).append((value, self.method))
 
 
-def _parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
+def _tree(module: cst.Module) -> tuple[dict[cst.CSTNode, cst.CSTNode], dict[cst.CSTNode, tuple]]:
+    """Parent and children of every node, in one pass (libcst computes ``children`` by visiting: do it once)."""
     parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    kids: dict[cst.CSTNode, tuple] = {}
     stack: list[cst.CSTNode] = [module]
     while stack:
         node = stack.pop()
-        for child in node.children:
+        children = tuple(node.children)
+        kids[node] = children
+        for child in children:
             parents[child] = node
-            stack.append(child)
-    return parents
+        stack.extend(reversed(children))
+    return parents, kids
 
 
 class ModuleIndex:
@@ -257,14 +261,32 @@ class ModuleIndex:
         self.project = project or ProjectIndex()
         self.module_name = module_name
         self._parents: dict[cst.CSTNode, cst.CSTNode] | None = None
+        self._kids: dict[cst.CSTNode, tuple] = {}
         self._bindings: dict[cst.CSTNode, _Bindings] = {}
         self._self_attrs: dict[cst.CSTNode, _SelfAttrs] = {}
 
     @property
     def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
         if self._parents is None:
-            self._parents = _parents(self.module)
+            self._parents, self._kids = _tree(self.module)
         return self._parents
+
+    def children(self, node: cst.CSTNode) -> tuple:
+        if self._parents is None:
+            self.parents
+        found = self._kids.get(node)
+        return found if found is not None else tuple(node.children)
+
+    def walk(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        """``node`` and everything under it, in source order, without recursion."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            yield current
+            stack.extend(reversed(self.children(current)))
+
+    def calls(self, node: cst.CSTNode | None = None) -> list[cst.Call]:
+        return [n for n in self.walk(node or self.module) if isinstance(n, cst.Call)]
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.parents.get(node)
@@ -317,7 +339,7 @@ class ModuleIndex:
         if found is None:
             found = _Bindings()
             roots = list(scope.body) if isinstance(scope, cst.Module) else [scope.body]
-            _visit_iteratively(roots, found)
+            _visit_iteratively(roots, found, self.children)
             self._bindings[scope] = found
         return found
 
@@ -328,7 +350,7 @@ class ModuleIndex:
             for statement in _statements(cls.body):
                 if isinstance(statement, cst.FunctionDef):
                     found.method = statement
-                    _visit_iteratively([statement.body], found)
+                    _visit_iteratively([statement.body], found, self.children)
             self._self_attrs[cls] = found
         return found
 

@@ -316,7 +316,7 @@ class Tracker:
             self.follow(load, kind)
 
     def _loads_of(self, name: str, where: cst.CSTNode) -> Iterator[cst.Name]:
-        for node in _walk(where):
+        for node in self.index.walk(where):
             if isinstance(node, cst.Name) and node.value == name:
                 parent = self.index.parent(node)
                 if isinstance(parent, (cst.AssignTarget, cst.AsName)) or (
@@ -407,11 +407,3 @@ def _segment_code(segment: Segment, group: tuple, quote: str) -> str:
                 default = ", [{}]" if isinstance(following, int) else ", {}"
             out.append(f".get({quote}{key}{quote}{default})")
     return "".join(out)
-
-
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))

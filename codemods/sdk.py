@@ -86,7 +86,7 @@ def _same_meaning(ctx, expr: cst.BaseExpression, here: Scope, there: Scope) -> b
 
 def _receiver_headers(ctx, http: HttpCall) -> cst.BaseExpression | None:
     """``httpx.Client(headers=H)`` the call goes through, or ``session.headers.update(H)`` on its session."""
-    from .sites import CallFinder, _arg, all_calls
+    from .sites import CallFinder, _arg
 
     if not isinstance(http.call.func, cst.Attribute):
         return None
@@ -96,7 +96,7 @@ def _receiver_headers(ctx, http: HttpCall) -> cst.BaseExpression | None:
         arg = _arg(factory, 99, "headers")
         return arg.value if arg is not None else None
     updates = []
-    for call in all_calls(ctx.module):
+    for call in ctx.index.calls():
         func = call.func
         if (
             isinstance(func, cst.Attribute) and func.attr.value == "update" and len(call.args) == 1

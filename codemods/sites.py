@@ -126,18 +126,6 @@ def _model_parts(url: str, start: int, end: int, spans: list[tuple[int, int, Dyn
 # --- finding calls ----------------------------------------------------------
 
 
-def all_calls(root: cst.CSTNode) -> list[cst.Call]:
-    """Every call under ``root``, in source order (iterative: deep string concatenations do not recurse)."""
-    calls = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Call):
-            calls.append(node)
-        stack.extend(reversed(node.children))
-    return calls
-
-
 def _arg(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == keyword:
@@ -175,7 +163,7 @@ class CallFinder:
 
     def find(self) -> list[HttpCall]:
         found = []
-        for call in all_calls(self.index.module):
+        for call in self.index.calls():
             http = self.http_call(call)
             if http is not None:
                 found.append(http)
@@ -335,7 +323,7 @@ class CallFinder:
         offset = 1 if params and params[0] in ("self", "cls") else 0
         params = params[offset:]
         result = None
-        for inner in all_calls(function.body):
+        for inner in self.index.calls(function.body):
             func = inner.func
             last = func.attr.value if isinstance(func, cst.Attribute) else (func.value if isinstance(func, cst.Name) else "")
             if last not in HTTP_METHODS:

@@ -11,15 +11,14 @@ import re
 import libcst as cst
 
 from ..core import RuleContext
-from ..response import _walk
 from . import Rule
 
 RULE_ID = "ionos-unused-imports"
 
 
 def run(ctx: RuleContext) -> None:
-    replaced = {id(inner) for node in ctx.replaced_names for inner in _walk(node)}
-    names = {inner.value for node in ctx.replaced_names for inner in _walk(node) if isinstance(inner, cst.Name)}
+    replaced = {id(inner) for node in ctx.replaced_names for inner in ctx.index.walk(node)}
+    names = {inner.value for node in ctx.replaced_names for inner in ctx.index.walk(node) if isinstance(inner, cst.Name)}
     for name in sorted(names):
         found = ctx.index.lookup(name, ctx.module)
         if not found or found[0] != "import":
@@ -38,7 +37,7 @@ def _used_by_new_code(ctx: RuleContext, name: str) -> bool:
 
 
 def _loads(ctx: RuleContext, name: str):
-    for node in _walk(ctx.module):
+    for node in ctx.index.walk(ctx.module):
         if isinstance(node, cst.Name) and node.value == name:
             parent = ctx.index.parent(node)
             if isinstance(parent, (cst.ImportAlias, cst.AsName)):
