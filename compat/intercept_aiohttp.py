@@ -15,9 +15,10 @@ import asyncio
 import http
 import json as jsonlib
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .legacy_service import Answer
+if TYPE_CHECKING:
+    from .legacy_service import Answer
 
 
 def patch(aiohttp: ModuleType, router: Any, patcher: Any) -> None:

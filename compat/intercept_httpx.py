@@ -12,9 +12,10 @@ uses), which keeps httpx's API.
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from .legacy_service import Answer
+if TYPE_CHECKING:
+    from .legacy_service import Answer
 
 
 def patch(httpx: ModuleType, router: Any, patcher: Any) -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import http
 from types import ModuleType
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from .legacy_service import Answer
+if TYPE_CHECKING:
+    from .legacy_service import Answer
 
 
 def patch(requests: ModuleType, router: Any, patcher: Any) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import http.client
 import io
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .legacy_service import Answer
+if TYPE_CHECKING:
+    from .legacy_service import Answer
 
 
 def patch(urllib_request: ModuleType, router: Any, patcher: Any) -> None:

@@ -24,14 +24,21 @@ from pydantic import ValidationError
 
 from . import rules, translate
 from .model_map import ModelMap
+from .runtime_defaults import (
+    DEFAULT_BACKOFF,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    MAX_RETRY_AFTER,
+)
 from .schemas import ImageGenerationRequest, LegacyError
 from .translate import RagPlan, TranslationError
 
 LOG = logging.getLogger("ionos_migrate.compat")
 JSON_TYPE = "application/json"
 TRACE_HEADER = "x-trace-id"
-DEFAULT_TIMEOUT = 120.0  # seconds; a long generation is slow, not broken
-DEFAULT_CONNECT_TIMEOUT = 10.0
+__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_TIMEOUT", "Answer", "Outgoing", "LegacyService", "RetryPolicy",
+           "UpstreamFailure", "run_async", "run_sync"]
 
 
 @dataclass(frozen=True)
@@ -75,9 +82,9 @@ class UpstreamFailure(Exception):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    retries: int = 2  # extra attempts after the first
-    backoff: float = 0.1  # seconds, doubled per attempt, when upstream gives no Retry-After
-    max_retry_after: float = 10.0  # a longer Retry-After is handed to the caller instead of waited out
+    retries: int = DEFAULT_RETRIES  # extra attempts after the first
+    backoff: float = DEFAULT_BACKOFF  # seconds, doubled per attempt, when upstream gives no Retry-After
+    max_retry_after: float = MAX_RETRY_AFTER  # a longer Retry-After is handed to the caller instead of waited out
 
 
 Exchange = Generator[Outgoing, Answer, Answer]

@@ -23,12 +23,15 @@ import sys
 import threading
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Callable, Iterator, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping
 from urllib.parse import unquote, urlsplit
 
 from . import rules
-from .legacy_service import DEFAULT_TIMEOUT, Answer, LegacyService, RetryPolicy, run_async, run_sync
-from .model_map import ModelMap
+from .runtime_defaults import DEFAULT_RETRIES, DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:
+    from .legacy_service import Answer, LegacyService
+    from .model_map import ModelMap
 
 INTERCEPTED_HOSTS = frozenset({rules.LEGACY_HOST, rules.OPENAI_HOST})
 
@@ -49,18 +52,49 @@ class Decision:
     path: str = ""  # translate: the legacy path
 
 
+@dataclass(frozen=True)
+class ShimConfig:
+    upstream: str = rules.OPENAI_BASE_URL
+    legacy_upstream: str = rules.LEGACY_BASE_URL
+    model_map: "ModelMap | None" = None  # None: the bundled map
+    token: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+
+
 class Router:
-    """Decides what happens to a request, and runs the core for translated ones."""
+    """Decides what happens to a request, and runs the core for translated ones.
 
-    def __init__(self, service: LegacyService, *, translate: bool, reroute_legacy: bool, reroute_openai: bool):
-        from .upstream import AsyncHttpxSender, SyncHttpxSender
+    The core, its pydantic models and the upstream clients are built on the
+    first translated request, so installing at interpreter start stays cheap.
+    """
 
-        self.service = service
+    def __init__(self, config: ShimConfig, *, translate: bool, reroute_legacy: bool, reroute_openai: bool):
+        self.config = config
         self.translate = translate
         self.reroute_legacy = reroute_legacy
         self.reroute_openai = reroute_openai
-        self.sync_send = SyncHttpxSender(service.timeout)
-        self.async_send = AsyncHttpxSender(service.timeout)
+        self._lock = threading.Lock()
+        self._service: LegacyService | None = None
+        self._senders: tuple[Any, Any] | None = None
+
+    @property
+    def service(self) -> "LegacyService":
+        if self._service is None:
+            with self._lock:
+                if self._service is None:
+                    self._service = _build_service(self.config)
+        return self._service
+
+    def _send(self) -> tuple[Any, Any]:
+        """(sync sender, async sender), made on first use."""
+        if self._senders is None:
+            with self._lock:
+                if self._senders is None:
+                    from .upstream import AsyncHttpxSender, SyncHttpxSender
+
+                    self._senders = (SyncHttpxSender(self.config.timeout), AsyncHttpxSender(self.config.timeout))
+        return self._senders
 
     def decide(self, method: str, url: str) -> Decision | None:
         """None: leave the request alone."""
@@ -73,10 +107,10 @@ class Router:
             if self.translate and _is_translated_path(path):
                 return Decision("translate", path=unquote(path))  # as a server sees it: %2F in a model name is /
             if self.reroute_legacy:
-                return Decision("reroute", url=_join(self.service.legacy_upstream, path, parts.query))
+                return Decision("reroute", url=_join(self.config.legacy_upstream, path, parts.query))
             return None
         if self.reroute_openai:
-            base = self.service.upstream
+            base = self.config.upstream
             if path == "/v1" or path.startswith("/v1/"):
                 return Decision("reroute", url=_join(base, path[3:], parts.query))
             origin = urlsplit(base)
@@ -86,20 +120,39 @@ class Router:
     @property
     def default_authorization(self) -> str | None:
         """Added to intercepted requests (translated or rerouted) that carry no Authorization."""
-        return f"Bearer {self.service.token}" if self.service.token else None
+        return f"Bearer {self.config.token}" if self.config.token else None
 
-    def run_sync(self, method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> Answer:
+    def run_sync(self, method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> "Answer":
+        from .legacy_service import run_sync
+
         exchange = self.service.exchange(method, path, headers, body)
         assert exchange is not None  # decide() only routes translated paths here
-        return run_sync(exchange, self.sync_send, self.service.retry).answer
+        return run_sync(exchange, self._send()[0], self.service.retry).answer
 
-    async def run_async(self, method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> Answer:
+    async def run_async(self, method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> "Answer":
+        from .legacy_service import run_async
+
         exchange = self.service.exchange(method, path, headers, body)
         assert exchange is not None
-        return (await run_async(exchange, self.async_send, self.service.retry)).answer
+        return (await run_async(exchange, self._send()[1], self.service.retry)).answer
 
     def close(self) -> None:
-        self.sync_send.close()
+        if self._senders is not None:
+            self._senders[0].close()
+
+
+def _build_service(config: ShimConfig) -> "LegacyService":
+    from .legacy_service import LegacyService, RetryPolicy
+    from .model_map import ModelMap
+
+    return LegacyService(
+        upstream=config.upstream,
+        legacy_upstream=config.legacy_upstream,
+        model_map=config.model_map if config.model_map is not None else ModelMap.bundled(),
+        token=config.token,
+        timeout=config.timeout,
+        retry=RetryPolicy(retries=config.retries),
+    )
 
 
 def _is_translated_path(path: str) -> bool:
@@ -213,11 +266,11 @@ def install(
     *,
     upstream: str | None = None,
     legacy_upstream: str | None = None,
-    model_map: ModelMap | None = None,
+    model_map: "ModelMap | None" = None,
     translate: bool = True,
     token: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-    retries: int = RetryPolicy.retries,
+    retries: int = DEFAULT_RETRIES,
 ) -> None:
     """Intercept legacy calls in this process. Calling it again replaces the configuration.
 
@@ -229,16 +282,16 @@ def install(
     """
     global _current
     upstream_url = (upstream or rules.OPENAI_BASE_URL).rstrip("/")
-    service = LegacyService(
+    config = ShimConfig(
         upstream=upstream_url,
-        legacy_upstream=legacy_upstream or rules.LEGACY_BASE_URL,
-        model_map=model_map if model_map is not None else ModelMap.bundled(),
+        legacy_upstream=(legacy_upstream or rules.LEGACY_BASE_URL).rstrip("/"),
+        model_map=model_map,
         token=token,
         timeout=timeout,
-        retry=RetryPolicy(retries=retries),
+        retries=retries,
     )
     router = Router(
-        service,
+        config,
         translate=translate,
         reroute_legacy=legacy_upstream is not None,
         reroute_openai=upstream_url != rules.OPENAI_BASE_URL,

@@ -112,3 +112,12 @@ def test_options_from_env() -> None:
                        "timeout": 2.5}
     with pytest.raises(AutoshimError, match="more than 0"):
         options_from_env({"IONOS_MIGRATE_TIMEOUT": "0"})
+
+
+def test_installing_at_start_imports_no_http_library_and_no_pydantic(sitecustomize: Path, emulator: str) -> None:
+    """Every Python process of a shimmed run pays for install(); it must stay cheap."""
+    code = ("import sys; from ionos_migrate.compat import shim; "
+            "print(shim.installed(), sorted(m for m in ('pydantic', 'httpx', 'requests', 'aiohttp', 'ssl') if m in sys.modules))")
+    result = run_child(code, {"IONOS_MIGRATE_SHIM": "1", "IONOS_MIGRATE_UPSTREAM": f"{emulator}/v1"},
+                       sitecustomize=sitecustomize)
+    assert result.stdout.strip() == "True []", result.stderr

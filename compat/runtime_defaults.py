@@ -1,0 +1,12 @@
+"""Defaults of the runtime layer, in a module that imports nothing.
+
+The in-process shim is installed at interpreter start (``IONOS_MIGRATE_SHIM=1``),
+so ``install()`` must not pay for pydantic or httpx until a legacy request
+actually needs translating.
+"""
+
+DEFAULT_TIMEOUT = 120.0  # seconds to wait for an upstream answer; a long generation is slow, not broken
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_RETRIES = 2  # extra attempts after the first, where a retry is safe
+DEFAULT_BACKOFF = 0.1  # seconds, doubled per attempt, when upstream gives no Retry-After
+MAX_RETRY_AFTER = 10.0  # a longer Retry-After is handed to the caller instead of waited out
