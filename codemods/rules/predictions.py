@@ -153,6 +153,7 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
         raise SiteError("the request body is not json=... or data=json.dumps(...); rewrite it by hand for /v1/chat/completions")
     _check_body_not_shared(ctx, http)
     body = read_body(http.body, http.scope, ctx.resolver)
+    _check_body_not_changed(ctx, http, body)
     if body.anchor in ctx.claimed:
         raise SiteError("the body dict is shared with another legacy call; rewrite both by hand")
     target_scope = http.scope if body.helper is not None else body.scope
@@ -198,6 +199,53 @@ def _check_body_not_shared(ctx: RuleContext, http: HttpCall) -> None:
                 f"the body {http.body.value!r} is also sent by another request ({code(other.call.func)}); "
                 "give each request its own body, then rerun"
             )
+
+
+MUTATORS = {"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"}
+LOGGING = {"print", "debug", "info", "warning", "error", "exception", "critical", "log", "dumps", "pprint"}
+
+
+def _check_body_not_changed(ctx: RuleContext, http: HttpCall, body: LegacyBody) -> None:
+    """The body (and the dicts folded into it) must be sent as built: no later item assignment,
+    ``.update()``..., and the body variable read nowhere but in logging."""
+    names = list(body.consumed)
+    if isinstance(http.body, cst.Name):
+        found = ctx.index.lookup(http.body.value, http.scope)
+        if found and found[0] == "value":
+            names.append((http.body.value, found[1]))
+    tracker = Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())
+    for name, scope in names:
+        for load in tracker._loads_of(name, scope):
+            parent = ctx.index.parent(load)
+            if _mutated(ctx, load, parent):
+                raise BodyError(f"{name!r} is changed after it is built; build the new body by hand")
+            if name == getattr(http.body, "value", None) and load is not http.body and not _in_logging(ctx, load):
+                raise BodyError(f"the body {name!r} is also used elsewhere ({code(ctx.statement_of(load) or load).strip()[:60]}); rewrite by hand")
+
+
+def _mutated(ctx: RuleContext, load: cst.Name, parent) -> bool:
+    if isinstance(parent, cst.Attribute) and parent.value is load and parent.attr.value in MUTATORS:
+        return True
+    node = load
+    while isinstance(parent, cst.Subscript) and parent.value is node:  # payload["properties"]["options"]["x"] = ...
+        node, parent = parent, ctx.index.parent(parent)
+    if node is load:
+        return False
+    if isinstance(parent, (cst.AssignTarget, cst.Del)) or (isinstance(parent, cst.AugAssign) and parent.target is node):
+        return True
+    return isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value in MUTATORS
+
+
+def _in_logging(ctx: RuleContext, load: cst.Name) -> bool:
+    for ancestor in ctx.index.ancestors(load):
+        if isinstance(ancestor, cst.Call):
+            func = ancestor.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else (func.value if isinstance(func, cst.Name) else "")
+            if name in LOGGING:
+                return True
+        if isinstance(ancestor, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            return False
+    return False
 
 
 # --- the model ----------------------------------------------------------------

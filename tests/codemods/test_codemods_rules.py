@@ -139,3 +139,50 @@ def test_body_shared_by_two_different_models_is_not_half_rewritten():
     assert [f.status for f in result.findings] == ["manual", "manual"]
     assert result.code.count("is also sent by another request (requests.post)") == 2
     assert result.code.replace("\n    # ionos-migrate:", "\n#").count("\n#") == 2
+
+
+def test_body_changed_after_it_is_built_is_manual():
+    source = (
+        "import requests\n\n\n"
+        "def ask(p, n):\n"
+        '    options = {"temperature": "0.1"}\n'
+        '    payload = {"properties": {"input": p, "options": options}}\n'
+        '    payload["properties"]["options"]["max_length"] = str(n)\n'
+        f'    return requests.post("{URL}", json=payload).json()["properties"]["output"]\n'
+    )
+    result = run(source)
+    assert result.findings[0].status == "manual" and "changed after it is built" in result.findings[0].message
+
+
+def test_inner_options_updated_later_is_manual():
+    source = (
+        "import requests\n\n\n"
+        "def ask(p):\n"
+        '    options = {"temperature": "0.1"}\n'
+        '    options.update({"max_length": "5"})\n'
+        f'    return requests.post("{URL}", json={{"properties": {{"input": p, "options": options}}}}).json()["properties"]["output"]\n'
+    )
+    assert run(source).findings[0].status == "manual"
+
+
+def test_body_logged_before_sending_is_still_migrated():
+    source = (
+        "import logging\nimport requests\n\n\n"
+        "def ask(p):\n"
+        '    payload = {"properties": {"input": p, "options": {"max_length": "5"}}}\n'
+        '    logging.debug("sending %s", payload)\n'
+        f'    return requests.post("{URL}", json=payload).json()["properties"]["output"]\n'
+    )
+    assert run(source).findings[0].status == "migrated"
+
+
+def test_body_passed_elsewhere_is_manual():
+    source = (
+        "import requests\n\n\n"
+        "def ask(p):\n"
+        '    payload = {"properties": {"input": p}}\n'
+        "    remember(payload)\n"
+        f'    return requests.post("{URL}", json=payload).json()["properties"]["output"]\n'
+    )
+    result = run(source)
+    assert result.findings[0].status == "manual" and "also used elsewhere" in result.findings[0].message
