@@ -128,26 +128,33 @@ def transform(source: str, *, path: str, context: MigrationContext) -> Transform
 # --- the project-wide pass --------------------------------------------------
 
 
-def collect_constants(source: str) -> dict[str, str]:
+def collect_constants(source: str, *, project: ProjectIndex | None = None, module: str = "") -> dict[str, str]:
     """Module-level string constants: literals, ``+`` and f-strings of other constants, ``.format``/``%`` of them.
 
     Uses the stdlib parser: this runs over every prefiltered file and must be
-    cheap. A file that does not parse has no constants.
+    cheap. A file that does not parse has no constants. With ``project`` (the
+    constants of a first pass) and the file's dotted ``module`` name, constants
+    imported from other modules (``from config import BASE``) are followed too,
+    so a second pass resolves chains across files.
     """
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return {}
+    imported: dict[str, str] = {}
     constants: dict[str, str] = {}
     for statement in tree.body:
         targets: list[ast.expr] = []
+        if isinstance(statement, ast.ImportFrom) and project is not None:
+            imported.update(_imported_constants(statement, project, module))
+            continue
         if isinstance(statement, ast.Assign):
             targets, value = statement.targets, statement.value
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
             targets, value = [statement.target], statement.value
         else:
             continue
-        text = _constant_value(value, constants)
+        text = _constant_value(value, {**imported, **constants})
         for target in targets:
             if isinstance(target, ast.Name):
                 if text is None:
@@ -155,6 +162,15 @@ def collect_constants(source: str) -> dict[str, str]:
                 else:
                     constants[target.id] = text
     return constants
+
+
+def _imported_constants(statement: ast.ImportFrom, project: ProjectIndex, module: str) -> dict[str, str]:
+    source = statement.module or ""
+    if statement.level:
+        package = module.split(".")[: -statement.level] if module else []
+        source = ".".join(package + ([source] if source else []))
+    table = project.constants.get(source, {})
+    return {(alias.asname or alias.name): table[alias.name] for alias in statement.names if alias.name in table}
 
 
 def _constant_value(node: ast.expr, known: dict[str, str]) -> str | None:

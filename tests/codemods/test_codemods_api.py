@@ -69,3 +69,15 @@ def test_collect_constants_of_broken_file_is_empty():
 
 def test_reassigned_constant_to_unknown_value_is_dropped():
     assert collect_constants("A = 'x'\nA = f()\n") == {}
+
+
+def test_collect_constants_second_pass_follows_imports_across_files():
+    from ionos_migrate.codemods import ProjectIndex
+
+    first = ProjectIndex({"app.config": collect_constants("BASE = 'https://inference.de-txl.ionos.com'\n")})
+    source = "from .config import BASE\nfrom app.config import BASE as B2\nURL = BASE + '/models/x/predictions'\nU2 = B2\n"
+    assert collect_constants(source) == {}
+    assert collect_constants(source, project=first, module="app.settings") == {
+        "URL": "https://inference.de-txl.ionos.com/models/x/predictions",
+        "U2": "https://inference.de-txl.ionos.com",
+    }
