@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Mapping, Optional
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -101,15 +101,24 @@ def may_hold_sites(source: str, project: ProjectIndex) -> bool:
     return any(name in source for name in _constant_markers(project))
 
 
-def transform(source: str, *, path: str, context: MigrationContext) -> Transformed:
-    """Rewrite the legacy sites of one module. Raises ``libcst.ParserSyntaxError`` if it does not parse."""
+def transform(
+    source: str, *, path: str, context: MigrationContext, earlier_constants: Mapping[str, str] | None = None
+) -> Transformed:
+    """Rewrite the legacy sites of one module. Raises ``libcst.ParserSyntaxError`` if it does not parse.
+
+    ``earlier_constants``: string constants defined before this code runs, for
+    a notebook cell the ``collect_constants`` of the cells above it.
+    """
     module = cst.parse_module(source)
-    if not may_hold_sites(source, context.project):
+    outer = dict(earlier_constants or {})
+    if not may_hold_sites(source, context.project) and not any(
+        mapping.LEGACY_HOST in value and name in source for name, value in outer.items()
+    ):
         return Transformed(source, [])
     from .rules import RULES  # the registry imports rule modules, which import this one
 
     try:
-        index = ModuleIndex(module, context.project, module_name(path))
+        index = ModuleIndex(module, context.project, module_name(path), outer)
         resolver = Resolver(index)
         calls = CallFinder(index, resolver).find()
         ctx = RuleContext(path, context, module, index, resolver, calls)

@@ -256,10 +256,13 @@ def _tree(module: cst.Module) -> tuple[dict[cst.CSTNode, cst.CSTNode], dict[cst.
 class ModuleIndex:
     """Parents, scopes and bindings of one parsed module, computed on demand."""
 
-    def __init__(self, module: cst.Module, project: ProjectIndex | None = None, module_name: str = ""):
+    def __init__(
+        self, module: cst.Module, project: ProjectIndex | None = None, module_name: str = "", outer: Mapping[str, str] | None = None
+    ):
         self.module = module
         self.project = project or ProjectIndex()
         self.module_name = module_name
+        self.outer = dict(outer or {})  # constants defined before this code (earlier notebook cells)
         self._parents: dict[cst.CSTNode, cst.CSTNode] | None = None
         self._kids: dict[cst.CSTNode, tuple] = {}
         self._bindings: dict[cst.CSTNode, _Bindings] = {}
@@ -382,6 +385,8 @@ class ModuleIndex:
                     return ("value", current, values[0])
                 return ("multi", current, None)
             current = self.outer_scope(current)
+        if name in self.outer:
+            return ("constant", self.module, self.outer[name])
         return None
 
     def project_constant(self, module: str, name: str, level: int) -> str | None:
@@ -533,6 +538,8 @@ class Resolver:
             return (value,) if value is not None else None
         if kind == "multi":
             return (Dyn(node, where),)
+        if kind == "constant":
+            return (what,)  # type: ignore[return-value]
         return None
 
     def _attribute(self, node: cst.Attribute, scope: Scope, env, depth: int) -> Parts | None:

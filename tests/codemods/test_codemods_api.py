@@ -81,3 +81,12 @@ def test_collect_constants_second_pass_follows_imports_across_files():
         "URL": "https://inference.de-txl.ionos.com/models/x/predictions",
         "U2": "https://inference.de-txl.ionos.com",
     }
+
+
+def test_notebook_cell_sees_constants_of_earlier_cells():
+    first_cell = f'URL = "https://inference.de-txl.ionos.com/models/{UUID}/predictions"\n'
+    cell = 'r = requests.post(URL, json={"properties": {"input": "hi"}})\nprint(r.json()["properties"]["output"])\n'
+    assert transform(cell, path="nb.ipynb", context=CONTEXT).findings == []
+    result = transform(cell, path="nb.ipynb", context=CONTEXT, earlier_constants=collect_constants(first_cell))
+    assert [f.status for f in result.findings] == ["migrated"]
+    assert '"https://openai.inference.de-txl.ionos.com/v1/chat/completions"' in result.code
