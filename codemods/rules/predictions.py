@@ -56,6 +56,7 @@ class ModelChoice:
 
 def run(ctx: RuleContext) -> None:
     urls: list[tuple[cst.BaseExpression, str, HttpCall]] = []
+    replaced_urls: list[HttpCall] = []
     for http in ctx.calls:
         legacy = classify(http.url_parts)
         if legacy is None and _unresolved_predictions(ctx, http):
@@ -82,8 +83,28 @@ def run(ctx: RuleContext) -> None:
             urls.append((http.url, site.url, http))
         else:  # the whole call was replaced (--target openai)
             ctx.replaced_names.append(http.call)
+            replaced_urls.append(http)
         ctx.report(http.call, RULE_ID, "migrated", message)
     write_urls(ctx, urls)
+    drop_dead_url_variables(ctx, replaced_urls)
+
+
+def drop_dead_url_variables(ctx: RuleContext, calls: list[HttpCall]) -> None:
+    """--target openai: ``url = f"{BASE}/models/..."`` in a function, used only by calls that are gone now."""
+    by_binding: dict[cst.CSTNode, list[cst.CSTNode]] = {}
+    for http in calls:
+        if not isinstance(http.url, cst.Name):
+            continue  # a helper returning the URL stays: it may have other callers one day
+        found = url_binding(ctx, http.url, http.scope)
+        if found is not None and found[1] is not None and not isinstance(ctx.index.scope_of(found[0]), cst.Module):
+            by_binding.setdefault(found[0], []).append(http.url)
+            uses = {id(n) for n in found[1]}
+            if uses <= {id(n) for n in by_binding[found[0]]}:
+                statement = ctx.statement_of(found[0])
+                if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and not any(
+                    line.comment for line in statement.leading_lines
+                ):
+                    ctx.edits.replace[statement] = lambda _u: cst.RemoveFromParent()
 
 
 def write_urls(ctx: RuleContext, urls: list[tuple[cst.BaseExpression, str, HttpCall]]) -> None:

@@ -9,7 +9,6 @@ CONFIG = {
 
 
 def generate(prompt):
-    url = CONFIG["API_BASE"] + "/models/" + CONFIG["MODEL"] + "/predictions"
     headers = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
     ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ["IONOS_API_TOKEN"])
     r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=100, timeout=CONFIG["TIMEOUT"])

@@ -9,13 +9,11 @@ ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", a
 
 
 def with_percent(prompt):
-    url = "%s/models/%s/predictions" % (BASE, MODEL)
     r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=50)
     return (r.choices[0].message.content or "")
 
 
 def with_format(prompt):
-    url = "{}/models/{model}/predictions".format(BASE, model=MODEL)
     r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=50)
     return r.choices[0].message.content
 
