@@ -41,10 +41,17 @@ def patch(httpx: ModuleType, router: Any, patcher: Any) -> None:
 class ShimTransport:
     """Answers translated requests; hands the rest to the client's own transport."""
 
-    def __init__(self, httpx: ModuleType, router: Any, real_transport: Callable[[Any], Any]):
+    def __init__(self, httpx: ModuleType, router: Any, real_transport: Callable[[Any], Any], *, owned: Any = None):
         self.httpx = httpx
         self.router = router
         self.real_transport = real_transport
+        self.owned = owned  # a real transport this one made itself, and so closes
+
+    def __enter__(self) -> "ShimTransport":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
 
     def handle_request(self, request: Any) -> Any:
         decision = self.router.decide(request.method, str(request.url))
@@ -56,8 +63,9 @@ class ShimTransport:
         answer = self.router.run_sync(request.method, decision.path, _headers(request), request.read())
         return _response(self.httpx, answer)
 
-    def close(self) -> None:  # the client closes its real transports itself
-        pass
+    def close(self) -> None:  # a client closes its own real transports itself
+        if self.owned is not None:
+            self.owned.close()
 
 
 class AsyncShimTransport(ShimTransport):
@@ -72,8 +80,15 @@ class AsyncShimTransport(ShimTransport):
         answer = await self.router.run_async(request.method, decision.path, _headers(request), body)
         return _response(self.httpx, answer)
 
+    async def __aenter__(self) -> "AsyncShimTransport":
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.aclose()
+
     async def aclose(self) -> None:
-        pass
+        if self.owned is not None:
+            await self.owned.aclose()
 
 
 def _reroute(httpx: ModuleType, router: Any, request: Any, url: str) -> None:

@@ -40,10 +40,11 @@ def _host(url: str) -> str:
 class ShimAdapter:
     """A ``requests`` transport adapter (the ``send``/``close`` interface of ``BaseAdapter``)."""
 
-    def __init__(self, router: Any, real_adapter: Callable[[str], Any], requests: ModuleType):
+    def __init__(self, router: Any, real_adapter: Callable[[str], Any], requests: ModuleType, *, owned: Any = None):
         self.router = router
         self.real_adapter = real_adapter
         self.requests = requests
+        self.owned = owned  # a real adapter this one made itself, and so closes
 
     def send(self, request: Any, **kwargs: Any) -> Any:
         decision = self.router.decide(request.method, request.url)
@@ -59,8 +60,9 @@ class ShimAdapter:
         answer = self.router.run_sync(request.method, decision.path, headers, _body_bytes(request.body))
         return _response(self.requests, request, answer, self)
 
-    def close(self) -> None:
-        pass
+    def close(self) -> None:  # a session closes its own adapters itself
+        if self.owned is not None:
+            self.owned.close()
 
 
 def _body_bytes(body: Any) -> bytes:

@@ -262,6 +262,65 @@ _current: _Installation | None = None
 _install_lock = threading.Lock()
 
 
+def make_router(
+    *,
+    upstream: str | None = None,
+    legacy_upstream: str | None = None,
+    model_map: "ModelMap | None" = None,
+    translate: bool = True,
+    token: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
+) -> Router:
+    """The routing and translation of :func:`install`, for one client instead of the whole process."""
+    upstream_url = (upstream or rules.OPENAI_BASE_URL).rstrip("/")
+    config = ShimConfig(
+        upstream=upstream_url,
+        legacy_upstream=(legacy_upstream or rules.LEGACY_BASE_URL).rstrip("/"),
+        model_map=model_map,
+        token=token,
+        timeout=timeout,
+        retries=retries,
+    )
+    return Router(config, translate=translate, reroute_legacy=legacy_upstream is not None,
+                  reroute_openai=upstream_url != rules.OPENAI_BASE_URL)
+
+
+def requests_adapter(**options: Any) -> Any:
+    """A requests transport adapter that speaks the legacy API, without patching anything::
+
+        session.mount("https://inference.de-txl.ionos.com", requests_adapter(upstream=...))
+
+    Takes the keyword arguments of :func:`install`.
+    """
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    from .intercept_requests import ShimAdapter
+
+    real = HTTPAdapter()
+    return ShimAdapter(make_router(**options), lambda url: real, requests, owned=real)
+
+
+def httpx_transport(*, asynchronous: bool = False, library: ModuleType | None = None, **options: Any) -> Any:
+    """An httpx (or httpx2: ``library=httpx2``) transport that speaks the legacy API, without patching::
+
+        httpx.Client(mounts={"https://inference.de-txl.ionos.com": httpx_transport(upstream=...)})
+
+    ``asynchronous=True`` for ``AsyncClient``. Takes the keyword arguments of :func:`install`.
+    """
+    from .intercept_httpx import AsyncShimTransport, ShimTransport
+
+    if library is None:
+        import httpx as library
+    router = make_router(**options)
+    if asynchronous:
+        real_async = library.AsyncHTTPTransport()
+        return AsyncShimTransport(library, router, lambda url: real_async, owned=real_async)
+    real = library.HTTPTransport()
+    return ShimTransport(library, router, lambda url: real, owned=real)
+
+
 def install(
     *,
     upstream: str | None = None,
@@ -281,21 +340,8 @@ def install(
     ``Authorization``. ``timeout``: seconds to wait for an upstream answer.
     """
     global _current
-    upstream_url = (upstream or rules.OPENAI_BASE_URL).rstrip("/")
-    config = ShimConfig(
-        upstream=upstream_url,
-        legacy_upstream=(legacy_upstream or rules.LEGACY_BASE_URL).rstrip("/"),
-        model_map=model_map,
-        token=token,
-        timeout=timeout,
-        retries=retries,
-    )
-    router = Router(
-        config,
-        translate=translate,
-        reroute_legacy=legacy_upstream is not None,
-        reroute_openai=upstream_url != rules.OPENAI_BASE_URL,
-    )
+    router = make_router(upstream=upstream, legacy_upstream=legacy_upstream, model_map=model_map,
+                         translate=translate, token=token, timeout=timeout, retries=retries)
     with _install_lock:
         if _current is not None:
             _current.stop()

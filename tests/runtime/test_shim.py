@@ -360,3 +360,32 @@ def test_percent_encoded_model_name_in_the_path_is_decoded(emulator: str, emulat
                       json={"properties": {"input": "x"}}, headers=AUTH)
     assert r.status_code == 200, r.text
     assert emulator_app.state.journal.entries()[0]["body"]["model"] == "meta-llama/Meta-Llama-3.1-8B-Instruct"
+
+
+# --- the same, mounted on one client, without patching anything ---------------------------
+
+
+def test_requests_adapter_mounted_on_one_session(emulator: str, emulator_app: Any) -> None:
+    with requests.Session() as session:
+        session.mount(LEGACY, shim_module.requests_adapter(upstream=f"{emulator}/v1", legacy_upstream=emulator))
+        r = session.post(f"{LEGACY}/models/{TEXT_MODEL}/predictions", json={"properties": {"input": "x"}}, headers=AUTH)
+        c = session.post(f"{LEGACY}/collections/c/query", json={"query": "q"}, headers=AUTH)
+    assert not shim_module.installed()
+    assert r.status_code == 200 and LegacyPredictionResponse.model_validate(r.json())
+    assert c.status_code == 200
+    assert [e["path"] for e in emulator_app.state.journal.entries()] == ["/v1/chat/completions", "/collections/c/query"]
+
+
+@pytest.mark.parametrize("library", [httpx, httpx2], ids=["httpx", "httpx2"])
+def test_httpx_transport_mounted_on_one_client(library: Any, emulator: str) -> None:
+    transport = shim_module.httpx_transport(upstream=f"{emulator}/v1", library=library)
+    with library.Client(mounts={LEGACY: transport}) as client:
+        r = client.post(f"{LEGACY}/models/{TEXT_MODEL}/predictions", json={"properties": {"input": "x"}}, headers=AUTH)
+    assert r.status_code == 200 and LegacyPredictionResponse.model_validate(r.json())
+
+    async def run() -> int:
+        mounted = shim_module.httpx_transport(upstream=f"{emulator}/v1", library=library, asynchronous=True)
+        async with library.AsyncClient(mounts={LEGACY: mounted}) as client:
+            return (await client.get(f"{LEGACY}/models", headers=AUTH)).status_code
+
+    assert asyncio.run(run()) == 200
