@@ -453,7 +453,18 @@ class Resolver:
             return self._call(node, scope, env, depth, recurse)
         if isinstance(node, cst.Subscript):
             return self._subscript(node, scope, env, depth)
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
+            return self._or(node, scope, recurse)
         return None
+
+    def _or(self, node: cst.BooleanOperation, scope: Scope, recurse) -> Parts | None:
+        """``form.get("model") or DEFAULT``: a run-time value whose default is the right side."""
+        left = literal_text(recurse(node.left))
+        if left:
+            return (left,)
+        right = recurse(node.right)
+        default = text_with_defaults(right) if right is not None else None
+        return (Dyn(node, scope, default),)
 
     # -- pieces --
 

@@ -360,9 +360,17 @@ def _runtime_model(ctx: RuleContext, dyn: Dyn, scope: Scope) -> ModelChoice:
     if dyn.default is not None:
         found = ctx.model_map.resolve(dyn.default)
         if isinstance(found, UnknownModel):
-            raise SiteError(f"unknown model id {dyn.default} (the default of {code(dyn.node)}); add it to [tool.ionos-migrate.models]")
+            hint = f"; {found.hint}" if found.hint else ""
+            raise SiteError(
+                f"unknown model id {dyn.default} (the default of {code(dyn.node)}{hint}); add it to [tool.ionos-migrate.models]"
+            )
         entry = found
         notes += _entry_notes(dyn.default, found)
+    elif "b64decode" in ctx.module.code:
+        raise SiteError(
+            f"the model id ({code(dyn.node)}) is only known at run time and the code decodes base64: "
+            "it may be an image model; rewrite for /v1/chat/completions or /v1/images/generations by hand"
+        )
     sources = sorted({e.source for e in ctx.model_map.entries.values()})
     notes.append(
         f"the model id ({code(dyn.node)}) is known only at run time: it is looked up in {TABLE_NAME}, "
@@ -448,15 +456,8 @@ def _rag(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, mo
     model_code = _model_field(ctx, site, model)
     text = code(body.input)
     query = _rag_query(ctx, body, text)
+    query_call = _collection_query_call(ctx, http, body, query)
     site.imports.add("base64")
-    site.insert_before(anchor_statement, f"_ionos_hits = {_collection_query_call(ctx, http, body, query)}.json()\n")
-    site.insert_before(
-        anchor_statement,
-        "_ionos_context = " + json.dumps(mapping.RAG_CONTEXT_SEPARATOR) + ".join(\n"
-        '    base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")\n'
-        '    for match in _ionos_hits["properties"]["matches"]\n'
-        ")\n",
-    )
     input_value = literal_value(body.input, body.scope, ctx.resolver)
     placeholders = (mapping.RAG_PLACEHOLDER_CONTEXT, mapping.RAG_PLACEHOLDER_QUERY)
     if isinstance(input_value, str) and not any(p in input_value for p in placeholders):
@@ -464,11 +465,58 @@ def _rag(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, mo
     else:
         site.prelude[RAG_HELPER] = _rag_helper_code()
         messages = f"{RAG_HELPER}({text}, {query}, _ionos_context)"
-    _emit(ctx, site, http, body, [("model", model_code), ("messages", messages), *options.fields], "chat", client)
+    # The collection query goes above the body, unless it needs names (headers...) assigned
+    # between the body and the call: then it goes above the call and sets the messages there.
+    late = _assigned_between(ctx, anchor_statement, call_statement, query_call)
+    where = anchor_statement
+    fields = [("model", model_code), ("messages", messages), *options.fields]
+    if late:
+        if not isinstance(http.body, cst.Name) or body.anchor is http.body:
+            raise SiteError(f"server-side RAG: {', '.join(sorted(late))} is assigned after the body; move it above the body and rerun")
+        where = call_statement
+        fields = [f for f in fields if f[0] != "messages"]
+    site.insert_before(where, f"_ionos_hits = {query_call}.json()\n")
+    site.insert_before(
+        where,
+        "_ionos_context = " + json.dumps(mapping.RAG_CONTEXT_SEPARATOR) + ".join(\n"
+        '    base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")\n'
+        '    for match in _ionos_hits["properties"]["matches"]\n'
+        ")\n",
+    )
+    if late:
+        site.insert_before(where, f'{code(http.body)}["messages"] = {messages}\n')
+    _emit(ctx, site, http, body, fields, "chat", client)
     notes = options.notes + [
         f"server-side RAG: the collection is queried first (limit {mapping.RAG_QUERY_LIMIT}) and its documents sent as context"
     ]
     return mapping.OPENAI_CHAT_PATH.removeprefix("/v1"), CHAT, notes
+
+
+def _assigned_between(ctx: RuleContext, first: cst.CSTNode, last: cst.CSTNode, needed_code: str) -> set[str]:
+    """Names the generated code uses that are assigned from ``first`` (inclusive) up to ``last`` (exclusive)."""
+    if first is last:
+        return set()
+    try:
+        needed = {n.value for n in _all_names(cst.parse_expression(needed_code))}
+    except cst.ParserSyntaxError:
+        return set()
+    start, end = ctx.position(first)[0], ctx.position(last)[0]
+    found = set()
+    for node in ctx.index.walk(ctx.index.scope_of(last)):
+        if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Name) and node.target.value in needed:
+            line = ctx.position(node)[0]
+            if start <= line < end:
+                found.add(node.target.value)
+    return found
+
+
+def _all_names(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            yield current
+        stack.extend(current.children)
 
 
 def _rag_query(ctx: RuleContext, body: LegacyBody, text: str) -> str:

@@ -1,0 +1,42 @@
+import base64
+import os
+
+import requests
+
+
+def ionos_rag_messages(text, query, context):
+    """The legacy server-side RAG prompt (ionos-migrate): fill the placeholders, else a system message."""
+    if "{{.context}}" in text or "{{.collection_query}}" in text:
+        return [{"role": "user", "content": text.replace("{{.context}}", context).replace("{{.collection_query}}", query)}]
+    return [{"role": "system", "content": context}, {"role": "user", "content": text}]
+
+
+MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"
+TOKEN = os.environ["IONOS_API_TOKEN"]
+
+
+def summarise(question, collection):
+    endpoint = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"
+    body = {
+        "model": "meta-llama/Llama-3.3-70B-Instruct",
+        "max_tokens": 200,
+        "temperature": 0.1,
+    }
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    try:
+        _ionos_hits = requests.post("https://inference.de-txl.ionos.com/collections/" + str(collection) + "/query", json={"query": question, "limit": 5}, headers=headers).json()
+        _ionos_context = "\n\n".join(
+            base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
+            for match in _ionos_hits["properties"]["matches"]
+        )
+        body["messages"] = ionos_rag_messages(question, question, _ionos_context)
+        response = requests.post(endpoint, json=body, headers=headers)
+        if response.status_code == 200:
+            return response.json().get("choices", [{}])[0].get("message", {}).get("content", "")
+    except requests.RequestException as exc:
+        print("request failed:", exc)
+    return None
+
+
+if __name__ == "__main__":
+    print(summarise("What do the documents say?", "5e0c3b1a-2222-4444-8888-abcdefabcdef"))
