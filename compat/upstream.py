@@ -12,6 +12,7 @@ Every failure becomes an :class:`UpstreamFailure` of a known kind.
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import threading
 import weakref
 from typing import Any
@@ -19,6 +20,11 @@ from typing import Any
 import httpx
 
 from .legacy_service import DEFAULT_CONNECT_TIMEOUT, Answer, Outgoing, UpstreamFailure
+
+
+def _no_cookies() -> httpx.Cookies:
+    """A jar that keeps nothing: one caller's upstream cookies must never reach another caller."""
+    return httpx.Cookies(http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])))
 
 
 def _httpx_timeout(timeout: float) -> httpx.Timeout:
@@ -38,7 +44,7 @@ class SyncHttpxSender:
 
     def __init__(self, timeout: float):
         self.timeout = timeout
-        self._client = httpx.Client(timeout=_httpx_timeout(timeout), trust_env=True)
+        self._client = httpx.Client(timeout=_httpx_timeout(timeout), trust_env=True, cookies=_no_cookies())
 
     def __call__(self, outgoing: Outgoing) -> Answer:
         try:
@@ -67,7 +73,8 @@ class AsyncHttpxSender:
         with self._lock:
             client = self._clients.get(loop)
             if client is None:
-                client = self._clients[loop] = httpx.AsyncClient(timeout=_httpx_timeout(self.timeout), trust_env=True)
+                client = self._clients[loop] = httpx.AsyncClient(timeout=_httpx_timeout(self.timeout), trust_env=True,
+                                                                 cookies=_no_cookies())
         return client
 
     async def __call__(self, outgoing: Outgoing) -> Answer:
@@ -96,7 +103,9 @@ class AiohttpSender:
         timeout = aiohttp.ClientTimeout(total=None, connect=min(self.timeout, DEFAULT_CONNECT_TIMEOUT),
                                         sock_read=self.timeout)
         # auto_decompress=False is not used: the core needs the decoded JSON.
+        # DummyCookieJar: one caller's upstream cookies must never reach another caller.
         self._session = aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=True,
+                                              cookie_jar=aiohttp.DummyCookieJar(),
                                               skip_auto_headers=("User-Agent",))
 
     async def close(self) -> None:
@@ -140,6 +149,7 @@ class HttpxClientSender:
             timeout=_httpx_timeout(self.timeout),
             limits=httpx.Limits(max_connections=self.limit, max_keepalive_connections=self.limit),
             trust_env=True,
+            cookies=_no_cookies(),
         )
 
     async def close(self) -> None:

@@ -255,3 +255,13 @@ def test_httpx_client_option_behaves_the_same(emulator: str) -> None:
 def test_wrong_method_is_a_legacy_405(via_emulator: httpx.Client) -> None:
     assert legacy_error(via_emulator.get(PREDICT, headers=AUTH)).messages[0].errorCode == "paas-validation-2"
     assert legacy_error(via_emulator.delete("/models", headers=AUTH)).httpStatus == 405
+
+
+@pytest.mark.parametrize("client_kind", ["aiohttp", "httpx"])
+def test_upstream_cookies_never_reach_another_caller(broken: str, behaviour: Any, client_kind: str) -> None:
+    behaviour.body = json.dumps({"object": "list", "data": []}).encode()
+    behaviour.headers = {"Set-Cookie": "session=caller-a; Path=/"}
+    with proxy(broken, client=client_kind) as client:
+        client.get("/models", headers=AUTH)
+        client.get("/models", headers={"Authorization": "Bearer caller-b"})
+    assert "cookie" not in behaviour.seen[1]["headers"]

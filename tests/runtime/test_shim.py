@@ -389,3 +389,14 @@ def test_httpx_transport_mounted_on_one_client(library: Any, emulator: str) -> N
             return (await client.get(f"{LEGACY}/models", headers=AUTH)).status_code
 
     assert asyncio.run(run()) == 200
+
+
+def test_upstream_cookies_are_not_kept_by_the_shim(broken: str, behaviour: Any) -> None:
+    behaviour.body = json.dumps({"object": "list", "data": []}).encode()
+    behaviour.headers = {"Set-Cookie": "session=caller-a; Path=/"}
+    install(upstream=f"{broken}/v1")
+    requests.get(f"{LEGACY}/models", headers=AUTH)
+    call_httpx_async("GET", f"{LEGACY}/models", None, AUTH)
+    call_httpx_async("GET", f"{LEGACY}/models", None, AUTH)
+    requests.get(f"{LEGACY}/models", headers=AUTH)
+    assert all("cookie" not in hit["headers"] for hit in behaviour.seen)
