@@ -410,6 +410,7 @@ class ModuleIndex:
 # --- the resolver -----------------------------------------------------------
 
 
+URLJOIN = {"urljoin", "urllib.parse.urljoin", "parse.urljoin"}
 ENV_CALLS = {"os.getenv", "getenv", "os.environ.get", "environ.get"}
 ENV_MAPPINGS = {"os.environ", "environ"}
 
@@ -618,6 +619,23 @@ class Resolver:
             if template is not None:
                 return self._format(template, node, recurse)
             return None
+        if func in URLJOIN and len(node.args) == 2:
+            return _urljoin(recurse(node.args[0].value), recurse(node.args[1].value))
+        if (
+            isinstance(node.func, cst.Attribute) and node.func.attr.value == "join" and len(node.args) == 1
+            and isinstance(node.args[0].value, (cst.List, cst.Tuple))
+        ):
+            separator = literal_text(recurse(node.func.value))
+            if separator is None:
+                return None
+            pieces: list[Parts | None] = []
+            for index, element in enumerate(node.args[0].value.elements):
+                if isinstance(element, cst.StarredElement):
+                    return None
+                if index:
+                    pieces.append((separator,))
+                pieces.append(recurse(element.value))
+            return _join(*pieces)
         if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("rstrip", "strip") and not node.args:
             inner = recurse(node.func.value)
             text = literal_text(inner)
@@ -727,6 +745,25 @@ class Resolver:
                 continue
             return None
         return None
+
+
+def _urljoin(base: Parts | None, path: Parts | None) -> Parts | None:
+    """``urljoin(BASE, "models/x/predictions")`` with a literal base, as urllib would join it."""
+    from urllib.parse import urljoin, urlsplit
+
+    base_text = literal_text(base)
+    if base_text is None or path is None or not path:
+        return None
+    first = path[0]
+    if isinstance(first, str) and "://" in first:
+        return path  # an absolute URL ignores the base
+    if isinstance(first, str) and first.startswith("/"):
+        split = urlsplit(base_text)
+        return _join((f"{split.scheme}://{split.netloc}",), path)
+    literal = literal_text(path)
+    if literal is not None:
+        return (urljoin(base_text, literal),)
+    return _join((base_text[: base_text.rfind("/") + 1],), path)
 
 
 def _is_opaque(parts: Parts, node: cst.BaseExpression) -> bool:

@@ -31,6 +31,9 @@ def url_of_first_call(source: str, project: ProjectIndex | None = None, module_n
         (f'CONFIG = {{"base": "{HOST}", "model": "{UUID}"}}', 'CONFIG["base"] + "/models/" + CONFIG["model"] + "/predictions"'),
         ("", f'"{HOST}" "/models/" "{UUID}" "/predictions"'),
         (f'def build(model):\n    return f"{HOST}/models/{{model}}/predictions"', f'build("{UUID}")'),
+        (f'from urllib.parse import urljoin\nBASE = "{HOST}/"', f'urljoin(BASE, "models/{UUID}/predictions")'),
+        (f'import urllib.parse\nM = "{UUID}"', f'urllib.parse.urljoin("{HOST}/api/", f"/models/{{M}}/predictions")'),
+        (f'M = "{UUID}"', f'"/".join(["{HOST}", "models", M, "predictions"])'),
     ],
 )
 def test_static_urls_resolve_to_the_literal_text(setup, url):
