@@ -22,9 +22,11 @@ import httpx
 from .legacy_service import DEFAULT_CONNECT_TIMEOUT, Answer, Outgoing, UpstreamFailure
 
 
-def _no_cookies() -> httpx.Cookies:
-    """A jar that keeps nothing: one caller's upstream cookies must never reach another caller."""
-    return httpx.Cookies(http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])))
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """A jar that keeps nothing: one caller's upstream cookies must never reach another caller.
+
+    (A ``CookieJar``, not ``httpx.Cookies``: a client copies the latter into a jar of its own.)"""
+    return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
 
 def _httpx_timeout(timeout: float) -> httpx.Timeout:
