@@ -17,11 +17,17 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import libcst as cst
-
 from ionos_migrate.compat import rules
 from ionos_migrate.compat.translate import TranslationError, coerce_option
 
-from .resolve import Resolver, Scope, dotted_name, literal_text, single_return, string_value
+from .resolve import (
+    Resolver,
+    Scope,
+    dotted_name,
+    literal_text,
+    single_return,
+    string_value,
+)
 
 TOP_KEYS = {"type", "properties"}
 PROPERTY_KEYS = {"input", "options", "collectionId", "collectionQuery"}

@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
 from ionos_migrate.compat import rules as mapping
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .api import Finding, MigrationContext, ProjectIndex, Status, Transformed
 from .edits import ModuleEdits
 from .resolve import ModuleIndex, Resolver
 from .sites import CallFinder, HttpCall
+
+
+class SiteError(Exception):
+    """A site that cannot be rewritten with confidence; the message says what to do by hand."""
 
 
 @dataclass

@@ -19,7 +19,13 @@ import libcst as cst
 
 from .body import code
 from .edits import SiteEdits
-from .resolve import ModuleIndex, Resolver, Scope, dotted_name, string_value, subscript_key
+from .resolve import (
+    ModuleIndex,
+    Resolver,
+    dotted_name,
+    string_value,
+    subscript_key,
+)
 
 Key = Union[str, int]
 Groups = tuple  # one tuple of new keys per legacy key

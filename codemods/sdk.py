@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass
 
 import libcst as cst
-
 from ionos_migrate.compat import rules as mapping
 
 from .body import code

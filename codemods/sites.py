@@ -14,10 +14,18 @@ from typing import Literal, Optional
 from urllib.parse import urlsplit
 
 import libcst as cst
-
 from ionos_migrate.compat import rules
 
-from .resolve import Dyn, ModuleIndex, Parts, Resolver, Scope, dotted_name, literal_text, string_value
+from .resolve import (
+    Dyn,
+    ModuleIndex,
+    Parts,
+    Resolver,
+    Scope,
+    dotted_name,
+    literal_text,
+    string_value,
+)
 
 HTTP_METHODS = {"post", "get", "put", "patch", "request"}
 BARE_IMPORTS = {"requests", "httpx"}

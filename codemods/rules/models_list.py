@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from ionos_migrate.compat import rules as mapping
 
 from ..core import RuleContext
 from ..edits import SiteEdits
-from ..sdk import SdkError, call_code, check_call, client_for
 from ..response import MODELS, ReadError, Tracker
+from ..sdk import SdkError, call_code, check_call, client_for
 from ..sites import classify
 from . import Rule
 from .predictions import SiteError, follow_answer, write_urls

@@ -1,0 +1,95 @@
+"""Writing the new body (and, for ``--target openai``, the SDK call) where the old body was written."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .body import (
+    LegacyBody,
+    code,
+    dict_code,
+)
+from .core import RuleContext, SiteError
+from .edits import SiteEdits
+from .resolve import Scope
+from .response import CHAT, Tracker
+from .sdk import Client, SdkError, body_dict_fields, call_code, check_call, client_for
+from .sites import HttpCall
+
+
+def sdk_client(ctx: RuleContext, site: SiteEdits, http: HttpCall) -> Client | None:
+    """--target openai: the client the call goes through (planned in ``site``); None for --target http."""
+    if ctx.context.target != "openai":
+        return None
+    awaited = isinstance(ctx.index.parent(http.call), cst.Await)
+    try:
+        check_call(http, awaited)
+        return client_for(ctx, site, http, awaited)
+    except SdkError as exc:
+        raise SiteError(str(exc)) from None
+
+
+def write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, fields, kind: str, client: Client | None) -> None:
+    """Write the new body where the old one was written, and (--target openai) the SDK call."""
+    model_field = fields[:1]
+    if body.helper is not None:
+        callers = list(Tracker(ctx.index, ctx.resolver, CHAT, site).callers(body.helper))
+        if len(callers) != 1:
+            raise SiteError(f"{body.helper.name.value}() builds the body and is called from {len(callers)} places; rewrite them together by hand")
+    assert http.body is not None
+    if client is None:
+        if body.helper is None:
+            site.set(body.anchor, cst.parse_expression(dict_code(fields, body.anchor)))
+        else:
+            site.set(body.anchor, cst.parse_expression(dict_code(fields[1:], body.anchor)))
+            site.set(http.body, cst.parse_expression(f'{{"model": {model_field[0][1]}, **{code(http.body)}}}'))
+        return
+    if body.helper is not None:
+        site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields[1:]), body.anchor)))
+        call = call_code(client, kind, model_field, http, spread=code(http.body))
+    elif body.anchor is http.body:
+        call = call_code(client, kind, fields, http, spread=None)
+    else:
+        site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields), body.anchor)))
+        call = call_code(client, kind, [], http, spread=code(http.body))
+    site.set(http.call, cst.parse_expression(call))
+
+
+def remove_inlined(ctx: RuleContext, site: SiteEdits, body: LegacyBody) -> None:
+    """Drop ``options = {...}`` / ``properties = {...}`` that were inlined into the new body and are used nowhere else."""
+    tracker = Tracker(ctx.index, ctx.resolver, CHAT, site)
+    removed = []
+    for name, scope in body.consumed:
+        loads = list(tracker._loads_of(name, scope))
+        if len(loads) != 1:
+            continue
+        statement = _assignment_statement(ctx, name, scope)
+        if statement is not None:
+            site.remove(statement)
+            removed.append(statement)
+    carried: list = []
+    for statement in removed:  # their comments move down to the next statement that stays
+        carried += [line for line in statement.leading_lines if line.comment is not None]
+        block = ctx.index.parent(statement)
+        siblings = list(getattr(block, "body", ()))
+        following = [s for s in siblings[siblings.index(statement) + 1 :] if s not in removed]
+        if carried and following:
+            site.prepend_lines(following[0], carried)
+            carried = []
+
+
+def _assignment_statement(ctx: RuleContext, name: str, scope: Scope) -> cst.SimpleStatementLine | None:
+    block = scope.body if not isinstance(scope, cst.Module) else scope
+    statements = block.body if hasattr(block, "body") else []
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if (
+                isinstance(small, cst.Assign)
+                and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+                and small.targets[0].target.value == name
+                and isinstance(small.value, cst.Dict)
+            ):
+                return statement
+    return None
