@@ -64,7 +64,7 @@ def test_unknown_host_is_not_a_site():
 
 def test_other_hosts_and_similar_paths_are_not_legacy():
     assert classify(("https://api.replicate.com/v1/models/a/b/predictions",)) is None
-    assert classify((f"https://openai.inference.de-txl.ionos.com/v1/chat/completions",)) is None
+    assert classify(("https://openai.inference.de-txl.ionos.com/v1/chat/completions",)) is None
     assert classify((f"{HOST}/collections/abc/query",)).kind == "collections"
     assert classify((f"{HOST}/models",)).kind == "models"
     assert classify((f"{HOST}/v1/chat/completions",)).kind == "openai_path"
