@@ -10,8 +10,8 @@ from ionos_migrate.compat import rules as mapping
 
 from ..core import RuleContext
 from ..sites import classify, openai_suffix
+from ..urls import write_urls
 from . import Rule
-from .predictions import write_urls
 
 RULE_ID = "ionos-legacy-host"
 

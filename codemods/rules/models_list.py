@@ -5,13 +5,14 @@ from __future__ import annotations
 import libcst as cst
 from ionos_migrate.compat import rules as mapping
 
-from ..core import RuleContext
+from ..answer import follow_answer
+from ..core import RuleContext, SiteError
 from ..edits import SiteEdits
 from ..response import MODELS, ReadError, Tracker
 from ..sdk import SdkError, call_code, check_call, client_for
 from ..sites import classify
+from ..urls import write_urls
 from . import Rule
-from .predictions import SiteError, follow_answer, write_urls
 
 RULE_ID = "ionos-models-list"
 
