@@ -52,6 +52,10 @@ class RuleContext:
     def report(self, node: cst.CSTNode, rule: str, status: Status, message: str) -> None:
         line, column, end_line, end_column = self.position(node)
         self.findings.append(Finding(self.path, line, column, end_line, end_column, rule, status, message))
+        if status == "migrated":  # a marker an earlier run left (say, before the model map had the id) is stale now
+            statement = self.statement_of(node)
+            if statement is not None:
+                self.edits.unmark.add(statement)
 
     def manual(self, node: cst.CSTNode, rule: str, message: str) -> None:
         """Leave the site as it is, mark its statement, and say what to do."""

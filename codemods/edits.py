@@ -58,6 +58,7 @@ class SiteEdits:
 class ModuleEdits:
     replace: dict[cst.CSTNode, Replacement] = field(default_factory=dict)
     markers: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
+    unmark: set = field(default_factory=set)  # statements whose old ionos-migrate markers go
     prelude: dict[str, str] = field(default_factory=dict)
     imports: list[str] = field(default_factory=list)
     before: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
@@ -103,6 +104,9 @@ class _Apply(cst.CSTTransformer):
         make = self.edits.replace.get(original_node)
         if make is not None:
             updated_node = make(updated_node)
+        if original_node in self.edits.unmark and hasattr(updated_node, "leading_lines"):
+            kept = [line for line in updated_node.leading_lines if not (line.comment and line.comment.value.startswith(MARKER))]
+            updated_node = updated_node.with_changes(leading_lines=kept)
         lines = self.edits.markers.get(original_node)
         if lines and hasattr(updated_node, "leading_lines"):
             present = {line.comment.value.strip() for line in updated_node.leading_lines if line.comment}

@@ -186,3 +186,15 @@ def test_body_passed_elsewhere_is_manual():
     )
     result = run(source)
     assert result.findings[0].status == "manual" and "also used elsewhere" in result.findings[0].message
+
+
+def test_marker_of_an_earlier_run_goes_when_the_site_is_migrated():
+    unknown = "11111111-2222-3333-4444-555555555555"
+    source = site(url=f'"https://inference.de-txl.ionos.com/models/{unknown}/predictions"')
+    marked = run(source).code
+    assert "# ionos-migrate: unknown model id" in marked
+    model_map = ModelMap.bundled()
+    model_map.update({unknown: "my/model"}, source="model-map.toml")
+    result = run(marked, MigrationContext(model_map))
+    assert result.findings[0].status == "migrated"
+    assert "ionos-migrate:" not in result.code
