@@ -97,6 +97,17 @@ def run_proxy(port: int, upstream: str, client: str) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
+def run_proxy_workers(port: int, upstream: str, workers: int) -> None:
+    """As ``ionos-migrate shim serve --workers N`` runs it."""
+    import uvicorn
+
+    from ionos_migrate.cli.shim import _run
+
+    os.environ["IONOS_MIGRATE_PROXY_CONFIG"] = json.dumps({"upstream": upstream, "collections_upstream": upstream})
+    _run(uvicorn.Config("ionos_migrate.compat.proxy:app_from_env", factory=True, host="127.0.0.1", port=port,
+                        workers=workers, access_log=False, log_level="warning"))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -126,17 +137,35 @@ class Run:
     seconds: float
     latencies: list[float]
     overheads: list[float]
+    server_cpu: float | None = None  # CPU seconds the measured server process used (Linux /proc)
 
     @property
     def throughput(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def cpu_us_per_request(self) -> str:
+        if self.server_cpu is None or not self.requests:
+            return "n/a"
+        return f"{self.server_cpu / self.requests * 1e6:,.0f}"
 
     def pct(self, values: list[float], q: float) -> float:
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def load(url: str, body: bytes, concurrency: int, seconds: float, label: str) -> Run:
+def process_cpu(pid: int | None) -> float | None:
+    """User + system CPU seconds of a process, from /proc (None elsewhere)."""
+    if pid is None:
+        return None
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def load(url: str, body: bytes, concurrency: int, seconds: float, label: str, server_pid: int | None = None) -> Run:
     import aiohttp
 
     latencies: list[float] = []
@@ -166,10 +195,11 @@ async def load(url: str, body: bytes, concurrency: int, seconds: float, label: s
             while time.perf_counter() < stop:
                 await one()
 
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), process_cpu(server_pid)
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return Run(label, concurrency, len(latencies), errors, elapsed, latencies, overheads)
+        elapsed, cpu_after = time.perf_counter() - started, process_cpu(server_pid)
+    cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
+    return Run(label, concurrency, len(latencies), errors, elapsed, latencies, overheads, cpu)
 
 
 # --- translation alone ----------------------------------------------------------------
@@ -204,7 +234,7 @@ def ms(value: float) -> str:
 
 
 def report(forward_us: float, back_us: float, pairs: list[tuple[Run, Run]], httpx_run: Run, aiohttp_50: Run,
-           seconds: float) -> str:
+           workers_runs: list[Run], seconds: float) -> str:
     lines = [
         "# Proxy benchmark (bench/bench_proxy.py)",
         "",
@@ -223,8 +253,8 @@ def report(forward_us: float, back_us: float, pairs: list[tuple[Run, Run]], http
         "",
         "## Through the proxy vs straight to the upstream",
         "",
-        "| clients | direct req/s | proxy req/s | direct p50 ms | proxy p50 ms | added p50 ms | direct p99 ms | proxy p99 ms | added p99 ms | proxy's own overhead p50 / p99 ms | errors |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| clients | direct req/s | proxy req/s | direct p50 ms | proxy p50 ms | added p50 ms | direct p99 ms | proxy p99 ms | added p99 ms | proxy's own overhead p50 / p99 ms | proxy CPU µs/request | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for direct, via in pairs:
         lines.append(
@@ -233,21 +263,31 @@ def report(forward_us: float, back_us: float, pairs: list[tuple[Run, Run]], http
             f"{ms(via.pct(via.latencies, .5) - direct.pct(direct.latencies, .5))} | "
             f"{ms(direct.pct(direct.latencies, .99))} | {ms(via.pct(via.latencies, .99))} | "
             f"{ms(via.pct(via.latencies, .99) - direct.pct(direct.latencies, .99))} | "
-            f"{ms(via.pct(via.overheads, .5))} / {ms(via.pct(via.overheads, .99))} | {direct.errors + via.errors} |")
+            f"{ms(via.pct(via.overheads, .5))} / {ms(via.pct(via.overheads, .99))} | {via.cpu_us_per_request} | "
+            f"{direct.errors + via.errors} |")
     lines += [
         "",
         "## Upstream client of the proxy, 50 clients",
         "",
-        "| proxy upstream client | req/s | p50 ms | p99 ms |",
-        "|---|---|---|---|",
+        "| proxy upstream client | req/s | p50 ms | p99 ms | proxy CPU µs/request |",
+        "|---|---|---|---|---|",
         f"| aiohttp.ClientSession (default) | {aiohttp_50.throughput:,.0f} | {ms(aiohttp_50.pct(aiohttp_50.latencies, .5))} | "
-        f"{ms(aiohttp_50.pct(aiohttp_50.latencies, .99))} |",
+        f"{ms(aiohttp_50.pct(aiohttp_50.latencies, .99))} | {aiohttp_50.cpu_us_per_request} |",
         f"| httpx.AsyncClient | {httpx_run.throughput:,.0f} | {ms(httpx_run.pct(httpx_run.latencies, .5))} | "
-        f"{ms(httpx_run.pct(httpx_run.latencies, .99))} |",
+        f"{ms(httpx_run.pct(httpx_run.latencies, .99))} | {httpx_run.cpu_us_per_request} |",
+        "",
+        "## Proxy with 2 uvicorn workers (shim serve --workers 2)",
+        "",
+        "| clients | req/s | p50 ms | p99 ms | proxy's own overhead p50 / p99 ms |",
+        "|---|---|---|---|---|",
+        *[f"| {run.concurrency} | {run.throughput:,.0f} | {ms(run.pct(run.latencies, .5))} | {ms(run.pct(run.latencies, .99))} | "
+          f"{ms(run.pct(run.overheads, .5))} / {ms(run.pct(run.overheads, .99))} |" for run in workers_runs],
         "",
         "\"added\" is the difference of the two latency distributions' percentiles; \"proxy's own overhead\" "
         "is what the proxy reports in x-ionos-migrate-overhead-ms (its time minus the time waiting on upstream), "
-        "which excludes the extra network hop and the time the request queues in uvicorn.",
+        "which excludes the extra network hop and the time the request queues in uvicorn. "
+        "\"proxy CPU µs/request\" is the proxy process's CPU time per request (uvicorn, Starlette, translation, "
+        "upstream client): the figure least skewed by other load; one core serves about 1,000,000 / it requests/s.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -265,35 +305,38 @@ def main() -> None:
     print(f"translation: {forward_us:.1f} µs forward + {back_us:.1f} µs back", file=sys.stderr)
 
     context = multiprocessing.get_context("spawn")
-    upstream_port, proxy_port, httpx_proxy_port = free_port(), free_port(), free_port()
+    upstream_port, proxy_port, httpx_proxy_port, workers_port = free_port(), free_port(), free_port(), free_port()
     upstream = f"http://127.0.0.1:{upstream_port}/v1"
     processes = [
         context.Process(target=run_upstream, args=(upstream_port,), daemon=True),
         context.Process(target=run_proxy, args=(proxy_port, upstream, "aiohttp"), daemon=True),
         context.Process(target=run_proxy, args=(httpx_proxy_port, upstream, "httpx"), daemon=True),
+        context.Process(target=run_proxy_workers, args=(workers_port, upstream, 2)),  # not daemonic: it has children
     ]
     for process in processes:
         process.start()
     try:
-        for port in (upstream_port, proxy_port, httpx_proxy_port):
+        for port in (upstream_port, proxy_port, httpx_proxy_port, workers_port):
             wait_listening(port)
         direct_url = f"{upstream}/chat/completions"
         proxy_url = f"http://127.0.0.1:{proxy_port}/models/{MODEL_ID}/predictions"
         pairs = []
         for concurrency in (1, 50, 200):
             direct = asyncio.run(load(direct_url, OPENAI_BODY, concurrency, seconds, "direct"))
-            via = asyncio.run(load(proxy_url, LEGACY_BODY, concurrency, seconds, "proxy"))
+            via = asyncio.run(load(proxy_url, LEGACY_BODY, concurrency, seconds, "proxy", processes[1].pid))
             print(f"{concurrency:>3} clients: direct {direct.throughput:,.0f} req/s, proxy {via.throughput:,.0f} req/s",
                   file=sys.stderr)
             pairs.append((direct, via))
         httpx_url = f"http://127.0.0.1:{httpx_proxy_port}/models/{MODEL_ID}/predictions"
-        httpx_run = asyncio.run(load(httpx_url, LEGACY_BODY, 50, seconds, "proxy-httpx"))
+        httpx_run = asyncio.run(load(httpx_url, LEGACY_BODY, 50, seconds, "proxy-httpx", processes[2].pid))
+        workers_url = f"http://127.0.0.1:{workers_port}/models/{MODEL_ID}/predictions"
+        workers_runs = [asyncio.run(load(workers_url, LEGACY_BODY, c, seconds, "proxy-2-workers")) for c in (50, 200)]
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
             process.join(timeout=10)
-    text = report(forward_us, back_us, pairs, httpx_run, pairs[1][1], seconds)
+    text = report(forward_us, back_us, pairs, httpx_run, pairs[1][1], workers_runs, seconds)
     print(text)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:

@@ -127,3 +127,13 @@ def test_a_bug_in_a_step_still_gives_a_legacy_500(caplog: object) -> None:
     result = run_sync(broken_exchange(), lambda outgoing: Answer(200, {}, b"{}"), POLICY)
     assert result.answer.status == 500
     LegacyError.model_validate_json(result.answer.body)
+
+
+def test_env_proxy_honours_no_proxy(monkeypatch: object) -> None:
+    from ionos_migrate.compat.upstream import env_proxy
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:3128")  # type: ignore[attr-defined]
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")  # type: ignore[attr-defined]
+    assert env_proxy("https", "openai.inference.de-txl.ionos.com") == "http://proxy.corp:3128"
+    assert env_proxy("http", "127.0.0.1:8080") is None
+    assert env_proxy("https", "127.0.0.1:8443") is None
