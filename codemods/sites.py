@@ -32,6 +32,7 @@ BARE_IMPORTS = {"requests", "httpx"}
 CLIENT_FACTORIES = {"Client", "AsyncClient", "httpx.Client", "httpx.AsyncClient"}
 JSON_DUMPS = {"json.dumps", "dumps"}
 REQUEST_CLASSES = {"urllib.request.Request", "request.Request", "Request"}
+URLOPEN = {"urllib.request.urlopen", "request.urlopen", "urlopen"}
 
 Forwarder = tuple  # (url index, url name, body index, body name, inner call)
 UrlKind = Literal["predictions", "models", "collections", "openai_path", "other"]
@@ -152,7 +153,11 @@ def body_of(call: cst.Call, *, json_kw: str = "json", data_kw: str = "data") -> 
     arg = _arg(call, 99, data_kw) or _arg(call, 99, "content")
     if arg is None:
         return None, None
-    holder = arg.value
+    return _dumped(arg.value)
+
+
+def _dumped(holder: cst.BaseExpression) -> tuple[cst.BaseExpression | None, cst.BaseExpression]:
+    """``json.dumps(X)`` or ``json.dumps(X).encode(...)`` -> (X, the whole expression)."""
     inner = holder
     if isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute) and inner.func.attr.value == "encode":
         inner = inner.func.value
@@ -183,6 +188,8 @@ class CallFinder:
         last = name.rsplit(".", 1)[-1] if name else (func.attr.value if isinstance(func, cst.Attribute) else "")
         if name in REQUEST_CLASSES:
             return self._urllib(call)
+        if name in URLOPEN:
+            return self._urlopen(call)
         if last in HTTP_METHODS and (isinstance(func, cst.Attribute) or self._bare_import(name)):
             return self._library_call(call, last)
         if isinstance(func, (cst.Name, cst.Attribute)):
@@ -207,7 +214,7 @@ class CallFinder:
         if not any("/" in (p if isinstance(p, str) else (p.default or "")) for p in path_parts):
             return None
         parts = self._with_instantiations(self._with_base_url(call, scope, path_parts))
-        body, holder = body_of(call)
+        body, holder = self._body(call, scope)
         return HttpCall(call, scope, method.upper(), url_arg.value, parts, body, holder, self._library(call))
 
     def _library(self, call: cst.Call) -> str:
@@ -291,6 +298,32 @@ class CallFinder:
                 found = node.item
         return found
 
+    def _urlopen(self, call: cst.Call) -> HttpCall | None:
+        """``urlopen("https://...", data=...)`` with a URL string (a ``Request`` object is found by ``_urllib``)."""
+        url_arg = _arg(call, 0, "url")
+        if url_arg is None:
+            return None
+        scope = self.index.scope_of(call)
+        parts = self.resolver.parts(url_arg.value, scope)
+        first = parts[0] if parts else None
+        if not (isinstance(first, str) and first.startswith(("http://", "https://"))) and not (
+            isinstance(first, Dyn) and (first.default or "").startswith(("http://", "https://"))
+        ):
+            return None
+        body, holder = self._body(call, scope)
+        return HttpCall(call, scope, "POST" if holder is not None else "GET", url_arg.value, parts, body, holder, "urlopen")
+
+    def _body(self, call: cst.Call, scope: Scope) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
+        """Like ``body_of``, also through ``data = json.dumps(payload).encode()`` assigned before the call."""
+        body, holder = body_of(call)
+        if body is None and isinstance(holder, cst.Name):
+            found = self.index.lookup(holder.value, scope)
+            if found and found[0] == "value":
+                inner, _ = _dumped(found[2])  # type: ignore[arg-type]
+                if inner is not None:
+                    return inner, holder
+        return body, holder
+
     def _urllib(self, call: cst.Call) -> HttpCall | None:
         url_arg = _arg(call, 0, "url")
         if url_arg is None:
@@ -298,7 +331,7 @@ class CallFinder:
         scope = self.index.scope_of(call)
         parts = self.resolver.parts(url_arg.value, scope)
         method_arg = _arg(call, 99, "method")
-        body, holder = body_of(call)
+        body, holder = self._body(call, scope)
         method = (string_value(method_arg.value) or "") if method_arg else ("POST" if holder is not None else "GET")
         return HttpCall(call, scope, method.upper(), url_arg.value, parts, body, holder, "urllib")
 

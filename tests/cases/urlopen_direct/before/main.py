@@ -1,0 +1,30 @@
+import json
+import os
+import urllib.request
+
+MODELS = "https://inference.de-txl.ionos.com/models"
+PREDICT = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+
+
+def opener():
+    handler = urllib.request.HTTPHandler()
+    opener = urllib.request.build_opener(handler)
+    opener.addheaders = [("Authorization", "Bearer " + os.environ["IONOS_API_TOKEN"]), ("Content-Type", "application/json")]
+    urllib.request.install_opener(opener)
+
+
+def model_names():
+    with urllib.request.urlopen(MODELS) as resp:
+        return sorted(m["properties"]["name"] for m in json.loads(resp.read())["items"])
+
+
+def ask(prompt):
+    data = json.dumps({"properties": {"input": prompt, "options": {"max_length": "33"}}}).encode("utf-8")
+    with urllib.request.urlopen(PREDICT, data=data, timeout=30) as resp:
+        return json.loads(resp.read().decode("utf-8"))["properties"]["output"]
+
+
+if __name__ == "__main__":
+    opener()
+    print(model_names())
+    print(ask("urlopen with a URL string"))
