@@ -25,7 +25,7 @@ from .writer import write_body
 RAG_HELPER = "ionos_rag_messages"
 
 
-RAG_LIBRARIES = ("requests", "httpx", "unknown")
+RAG_LIBRARIES = ("requests", "httpx", "aiohttp", "unknown")
 
 
 def rag_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice, client: Client | None):
@@ -40,7 +40,7 @@ def rag_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody
     anchor_statement = ctx.statement_of(body.anchor)
     call_statement = ctx.statement_of(http.call)
     for statement in (anchor_statement, call_statement):
-        if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(ctx.index.parent(statement), (cst.IndentedBlock, cst.Module)):
+        if not isinstance(statement, (cst.SimpleStatementLine, cst.With)) or not isinstance(ctx.index.parent(statement), (cst.IndentedBlock, cst.Module)):
             raise SiteError("server-side RAG (collectionId) in a compound expression; query the collection first, then chat, by hand")
     assert anchor_statement is not None
     options = option_code(body, ctx.resolver)
@@ -66,7 +66,10 @@ def rag_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody
             raise SiteError(f"server-side RAG: {', '.join(sorted(late))} is assigned after the body; move it above the body and rerun")
         where = call_statement
         fields = [f for f in fields if f[0] != "messages"]
-    site.insert_before(where, f"_ionos_hits = {query_call}.json()\n")
+    if http.library == "aiohttp":  # the session's answers are read inside their own async with
+        site.insert_before(where, f"async with {query_call} as _ionos_answer:\n    _ionos_hits = await _ionos_answer.json()\n")
+    else:
+        site.insert_before(where, f"_ionos_hits = {query_call}.json()\n")
     site.insert_before(
         where,
         "_ionos_context = " + json.dumps(mapping.RAG_CONTEXT_SEPARATOR) + ".join(\n"

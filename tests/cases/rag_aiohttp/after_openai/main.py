@@ -1,0 +1,21 @@
+import asyncio
+import os
+
+import aiohttp
+
+URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+COLLECTION_ID = "9d1f0c2e-3333-4444-8888-0123456789ab"
+
+
+async def answer(question):
+    headers = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
+    async with aiohttp.ClientSession(headers=headers) as session:
+        payload = {"properties": {"input": question, "collectionId": COLLECTION_ID, "options": {"max_length": "120"}}}
+        # ionos-migrate: --target openai supports requests and httpx calls, not aiohttp; use --target http here
+        async with session.post(URL, json=payload) as resp:
+            data = await resp.json()
+            return data["properties"]["output"]
+
+
+if __name__ == "__main__":
+    print(asyncio.run(answer("What is in the collection?")))
