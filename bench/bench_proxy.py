@@ -229,6 +229,18 @@ def translation_microseconds(rounds: int = 20000) -> tuple[float, float]:
 # --- report ---------------------------------------------------------------------------------
 
 
+def _parser() -> str:
+    import importlib.util
+
+    return "httptools" if importlib.util.find_spec("httptools") else "h11"
+
+
+def _loop() -> str:
+    import importlib.util
+
+    return "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+
+
 def ms(value: float) -> str:
     return f"{value * 1000:.2f}"
 
@@ -239,7 +251,8 @@ def report(forward_us: float, back_us: float, pairs: list[tuple[Run, Run]], http
         "# Proxy benchmark (bench/bench_proxy.py)",
         "",
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
-        f"upstream, proxy (1 uvicorn worker, h11) and load generator (aiohttp) on the same cores, loopback. "
+        f"upstream, proxy (1 uvicorn worker; HTTP parser {_parser()}, event loop {_loop()}) and load generator "
+        f"(aiohttp) on the same cores, loopback. "
         f"{seconds:g} s per row after warm-up. Load average at the start: {LOAD_AT_START}"
         " (the machine is shared; other work skews every figure).",
         "",
