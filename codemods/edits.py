@@ -192,6 +192,22 @@ def _first_import(body: list) -> int | None:
     return None
 
 
+def _imported_name(statement: cst.SimpleStatementLine) -> str:
+    return cst.Module([]).code_for_node(statement.body[0].names[0].name)  # type: ignore[attr-defined]
+
+
+def _sorted_position(body: list, first: int, name: str) -> int:
+    """Within the run of plain ``import x`` lines starting at ``first``, where ``import name`` sorts."""
+    at = first
+    while at < len(body) and isinstance(body[at], cst.SimpleStatementLine) and isinstance(body[at].body[0], cst.Import):
+        if at > first and body[at].leading_lines:
+            break  # a blank line ends the group
+        if _imported_name(body[at]) > name:
+            break
+        at += 1
+    return at
+
+
 def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, str]) -> cst.Module:
     """New imports after the existing ones; prelude code (keyed by the name it defines) after those."""
     body = list(module.body)
@@ -206,14 +222,16 @@ def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, st
     wanted = [name for name in imports if not _has_import(module, name, present)]
     missing = [cst.parse_statement(_import_line(name) + "\n") for name in wanted if not name.startswith("from ")]
     later = [cst.parse_statement(_import_line(name) + "\n") for name in wanted if name.startswith("from ")]
-    if missing:  # standard-library imports go first, after the docstring and __future__ imports
+    if missing:  # standard-library imports go with the first plain imports, in name order
         first = _first_import(body)
         if first is not None:
-            body[first] = body[first].with_changes(leading_lines=[])
-            leading = module.body[first].leading_lines
-            missing[0] = missing[0].with_changes(leading_lines=leading)
-            body[first:first] = missing
-            position += len(missing)
+            for statement in missing:
+                at = _sorted_position(body, first, _imported_name(statement))
+                if at == first:  # it becomes the first import: it takes over the blank lines above
+                    statement = statement.with_changes(leading_lines=body[first].leading_lines)
+                    body[first] = body[first].with_changes(leading_lines=[])
+                body.insert(at, statement)
+                position += 1
             missing = []
     new: list[cst.CSTNode] = list(missing) + later  # third-party imports after the existing ones
     blocks = [code for key, code in prelude.items() if key not in defined]

@@ -401,9 +401,13 @@ class ModuleIndex:
                 candidates = [key for key in table if suffix and (key == suffix or key.endswith("." + suffix))]
         else:
             candidates = [module] if module in table else []
-        if len(candidates) != 1:
+        tables = []
+        for key in candidates:  # one module may be indexed under several dotted names
+            if not any(table[key] is seen or table[key] == seen for seen in tables):
+                tables.append(table[key])
+        if len(tables) != 1:
             return None
-        value = table[candidates[0]].get(name)
+        value = tables[0].get(name)
         return value if isinstance(value, str) else None
 
 

@@ -87,6 +87,16 @@ def test_cross_module_constants_absolute_relative_and_module_attribute():
         assert literal_text(parts) == f"{HOST}/models/{UUID}/predictions", imports
 
 
+def test_relative_import_with_the_module_indexed_under_several_names():
+    settings = {"URL": f"{HOST}/models/{UUID}/predictions"}
+    project = ProjectIndex({"src.app.settings": settings, "app.settings": settings, "settings": dict(settings)})
+    parts = url_of_first_call("import requests\nfrom .settings import URL\nrequests.post(URL, json={})\n", project, "/abs/path/app/client")
+    assert literal_text(parts) == f"{HOST}/models/{UUID}/predictions"
+    other = ProjectIndex({"a.settings": settings, "b.settings": {"URL": "https://example.com"}})
+    index = ModuleIndex(cst.parse_module("from .settings import URL\n"), other, "/x/c/client")
+    assert index.project_constant("settings", "URL", 1) is None  # two different modules could be meant: no guess
+
+
 def test_class_attributes_inheritance_and_url_helper():
     source = (
         "import requests\n"
