@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator, Literal, Sequence
 
@@ -22,7 +23,7 @@ from pathspec import GitIgnoreSpec
 Kind = Literal["python", "notebook", "text"]
 
 SKIP_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".venv", "venv",
+    ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", ".venv",
     ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", ".ipynb_checkpoints",
 })
 TEXT_SUFFIXES = frozenset({
@@ -39,10 +40,13 @@ class ShardError(ValueError):
 
 @dataclass(frozen=True)
 class SourceFile:
-    path: Path  # absolute
-    root: Path  # the scanned folder it was found under
-    rel: str  # posix path relative to root: for globs, shards and module names
+    location: str  # absolute path; a str because large trees have many files and Path objects cost
+    rel: str  # posix path relative to the scanned folder: for globs, shards and module names
     kind: Kind
+
+    @cached_property
+    def path(self) -> Path:
+        return Path(self.location)
 
     @property
     def display(self) -> str:
@@ -132,19 +136,19 @@ def discover(
 ) -> list[SourceFile]:
     """Every file a run should look at, sorted, each once."""
     filters = Filters(include, exclude)
-    found: dict[Path, SourceFile] = {}
+    found: dict[str, SourceFile] = {}
     for given in paths or [Path(".")]:
         start = Path(given).resolve()
         if start.is_file():
             kind = kind_of(start.name)
             if kind and filters.accepts_file(start.name):
-                found.setdefault(start, SourceFile(start, start.parent, start.name, kind))
+                found.setdefault(str(start), SourceFile(str(start), start.name, kind))
         elif start.is_dir():
             for file in _walk(start, filters, gitignore):
-                found.setdefault(file.path, file)
+                found.setdefault(file.location, file)
         else:
             raise FileNotFoundError(f"{given}: no such file or folder")
-    return sorted(found.values(), key=lambda f: f.path)
+    return sorted(found.values(), key=lambda f: f.location)
 
 
 def _walk(root: Path, filters: Filters, gitignore: bool) -> Iterator[SourceFile]:
@@ -152,8 +156,7 @@ def _walk(root: Path, filters: Filters, gitignore: bool) -> Iterator[SourceFile]
     ignores_by_folder = {top: GitIgnores.above(top).entering(top) if gitignore else GitIgnores()}
     for folder, dirnames, filenames in os.walk(top):
         ignores = ignores_by_folder.pop(folder)
-        rel_folder = os.path.relpath(folder, top).replace(os.sep, "/")
-        prefix = "" if rel_folder == "." else rel_folder + "/"
+        prefix = folder[len(top) + 1:].replace(os.sep, "/") + "/" if folder != top else ""
         kept = []
         for name in sorted(dirnames):
             child = os.path.join(folder, name)
@@ -171,7 +174,7 @@ def _walk(root: Path, filters: Filters, gitignore: bool) -> Iterator[SourceFile]
             path = os.path.join(folder, name)
             if ignores.specs and ignores.ignored(path, is_dir=False):
                 continue
-            yield SourceFile(Path(path), root, prefix + name, kind)
+            yield SourceFile(path, prefix + name, kind)
 
 
 def parse_shard(text: str) -> tuple[int, int]:

@@ -217,31 +217,30 @@ def collect_file_constants(file: SourceFile) -> dict[str, str]:
 
 
 def build_index(modules: Sequence[SourceFile], constants: Iterable[dict[str, str]]) -> ProjectIndex:
+    """Constants by every dotted name a module may be imported by; a name two modules share is dropped."""
     table: dict[str, dict[str, str]] = {}
+    ambiguous: set[str] = set()
     for file, found in zip(modules, constants):
-        if found:
-            for key in module_keys(file):
-                table.setdefault(key, found)
-    return ProjectIndex(constants=table)
+        if not found:
+            continue
+        for key in module_keys(file):
+            if key in table and table[key] != found:
+                ambiguous.add(key)
+            table.setdefault(key, found)
+    return ProjectIndex(constants={key: value for key, value in table.items() if key not in ambiguous})
 
 
 def module_keys(file: SourceFile) -> list[str]:
-    """Dotted names the module is imported by: from the scanned root, and from its import root.
+    """``src/app/settings.py`` -> ``src.app.settings``, ``app.settings``, ``settings``.
 
-    ``src/app/settings.py`` (with ``src/app/__init__.py``) is ``src.app.settings``
-    and ``app.settings``; a loose ``scripts/settings.py`` is also ``settings``.
+    Which folder is on ``sys.path`` when the code runs is not visible in the
+    tree (namespace packages have no ``__init__.py``), so every dotted suffix
+    is a key; :func:`build_index` drops the ones that are ambiguous.
     """
     parts = file.rel[: -len(".py")].split("/")
-    is_package = parts[-1] == "__init__"
-    if is_package:
+    if parts[-1] == "__init__":
         parts = parts[:-1]
-    depth = 0  # how many folders above the module are packages
-    folder = file.path.parent.parent if is_package else file.path.parent
-    while depth < len(parts) - 1 and (folder / "__init__.py").exists():
-        depth += 1
-        folder = folder.parent
-    keys = [".".join(parts), ".".join(parts[len(parts) - depth - 1:])]
-    return [key for n, key in enumerate(keys) if key and key not in keys[:n]]
+    return [".".join(parts[start:]) for start in range(len(parts))]
 
 
 # --- one file ----------------------------------------------------------------

@@ -1,11 +1,20 @@
 """Keep the parser away from files that cannot hold a legacy site.
 
-A file is kept when its bytes contain a marker (the legacy host,
-``/predictions``, or a marker from ``[tool.ionos-migrate] markers``), or when
-it is a Python file or notebook that imports a module that was kept: a URL
-constant defined in ``settings.py`` is used where ``settings`` is imported.
-That second pass repeats until nothing new is kept, and reads only Python
-files again, only when some module was kept.
+Pass one keeps a file whose bytes contain a marker: the legacy host,
+``/predictions``, or a marker from ``[tool.ionos-migrate] markers``.
+
+Pass two follows URLs across modules without parsing. In each kept module
+it finds the top-level names whose definition mentions a marker (or a name
+found so far): ``PREDICT_URL = "https://inference..."``, a ``CONFIG = {...}``
+dict, a ``class Settings`` or a ``def predict_url()``. Another Python file
+or notebook is kept when it imports one of those names from that module
+(``from app.settings import PREDICT_URL``, ``settings.PREDICT_URL``, an
+alias): module names such as ``settings`` or ``client`` alone would pull in
+half of a large tree. Pass
+two re-reads only Python files and notebooks, only when there are names to
+follow, and repeats for re-exports only while it finds new names. Only
+names that look like settings are followed: ``UPPER_CASE``, or with ``url``,
+``endpoint``, ``base``, ``host``, ``api``, ``config`` or ``settings`` in them.
 """
 
 from __future__ import annotations
@@ -17,81 +26,147 @@ from typing import Iterable, Sequence
 from ionos_migrate.compat.rules import PREFILTER_MARKERS
 from ionos_migrate.discovery import SourceFile
 
+MAX_ROUNDS = 4  # re-exports of re-exports; more than this is not seen in real code
+SETTING_WORDS = (b"url", b"endpoint", b"base", b"host", b"api", b"config", b"settings")
+_TOP_LEVEL_NAME = re.compile(rb"^(?:(?:async\s+)?def\s+|class\s+)?([A-Za-z_]\w*)\s*(?:[:(][^=\n]*)?=?")
+_IDENTIFIER = re.compile(rb"[A-Za-z_]\w*")
+
 
 @dataclass
 class Prefiltered:
     kept: list[SourceFile] = field(default_factory=list)
     dropped: int = 0
     unreadable: list[tuple[SourceFile, str]] = field(default_factory=list)
-    via_import: int = 0  # kept only because they import a kept module
+    via_import: int = 0  # kept only because they import a name from a kept module
 
 
 def markers(extra: Iterable[str] = ()) -> tuple[bytes, ...]:
     return PREFILTER_MARKERS + tuple(m.encode("utf-8") for m in extra if m)
 
 
-def module_names(file: SourceFile) -> set[str]:
-    """The names other files could import this module by: its last dotted part and its package."""
-    parts = file.rel[: -len(".py")].split("/")
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return {parts[-1]} if parts else set()
-
-
 def prefilter(files: Sequence[SourceFile], marker_bytes: Sequence[bytes]) -> Prefiltered:
     result = Prefiltered()
-    kept_paths = set()
+    # module name -> names it exports that carry a legacy URL
+    exports: dict[str, set[bytes]] = {}
     for file in files:
         data = _read(file, result)
-        if data is None:
-            continue
-        if any(marker in data for marker in marker_bytes):
+        if data is not None and any(marker in data for marker in marker_bytes):
             result.kept.append(file)
-            kept_paths.add(file.path)
-    _keep_importers(files, result, kept_paths)
+            _note_exports(file, data, marker_bytes, set(), exports)
+    _keep_importers(files, result, marker_bytes, exports)
     result.dropped = len(files) - len(result.kept) - len(result.unreadable)
     return result
 
 
-def _keep_importers(files: Sequence[SourceFile], result: Prefiltered, kept_paths: set) -> None:
-    searched: set[str] = set()
-    new_names = {name for f in result.kept if f.kind == "python" for name in module_names(f)}
-    while new_names - searched:
-        names = new_names - searched
-        searched |= names
-        pattern = _import_pattern(names)
-        encoded = [name.encode() for name in names]
-        new_names = set()
+def _keep_importers(files: Sequence[SourceFile], result: Prefiltered, marker_bytes: Sequence[bytes],
+                    exports: dict[str, set[bytes]]) -> None:
+    kept = {f.location for f in result.kept}
+    followed: dict[str, set[bytes]] = {}
+    for _ in range(MAX_ROUNDS):
+        todo = {module: names - followed.get(module, set()) for module, names in exports.items()}
+        todo = {module: names for module, names in todo.items() if names}
+        if not todo:
+            return
+        for module, names in todo.items():
+            followed.setdefault(module, set()).update(names)
+        checks = [_ImportCheck(module, names) for module, names in todo.items()]
         for file in files:
-            if file.path in kept_paths or file.kind == "text":
+            if file.location in kept or file.kind == "text":
                 continue
             data = _read(file, None)
-            if data is None or not any(name in data for name in encoded) or not pattern.search(data):
+            if data is None:
                 continue
-            result.kept.append(file)
-            result.via_import += 1
-            kept_paths.add(file.path)
-            if file.kind == "python":
-                new_names |= module_names(file)
+            used = {name for check in checks for name in check.names_used(data)}
+            if used:
+                kept.add(file.location)
+                result.kept.append(file)
+                result.via_import += 1
+                _note_exports(file, data, marker_bytes, used, exports)
 
 
-def _import_pattern(names: Iterable[str]) -> re.Pattern[bytes]:
-    name = rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b"
-    # `from pkg.settings import X`, `from . import settings`, `import settings as s`,
-    # `from pkg import (\n    settings,\n)`.
-    # In a notebook the line sits inside a JSON string: after a quote, a `[`,
-    # or an escaped newline.
-    return re.compile(
-        rb'(?m)(?:^|\\n|\[)[ \t"]*(?:from\s+[\w.]*' + name
-        + rb"|from\s+[\w.]+\s+import\b[^\n]*" + name
-        + rb"|from\s+[\w.]+\s+import\s*\([^)]*" + name
-        + rb"|import\s[^\n]*" + name + rb")"
-    )
+class _ImportCheck:
+    """Which of ``names`` a file imports from ``module``: ``from ...module import NAME``,
+    ``module.NAME``, or ``import ...module as alias`` then ``alias.NAME``."""
+
+    def __init__(self, module: str, names: set[bytes]) -> None:
+        self.module = module.encode()
+        self.names = names
+        mod = rb"\b" + re.escape(self.module) + rb"\b"
+        self.from_import = re.compile(rb"from\s+[\w.]*" + mod + rb"\s+import\s*(\([^)]*\)|[^\n]*)")
+        self.attribute = re.compile(mod + rb"\.(\w+)")
+        self.alias = re.compile(rb"import\s+[\w.]*" + mod + rb"\s+as\s+(\w+)")
+
+    def names_used(self, data: bytes) -> set[bytes]:
+        if self.module not in data or not any(name in data for name in self.names):
+            return set()
+        words: set[bytes] = set()
+        for match in self.from_import.finditer(data):
+            words.update(_IDENTIFIER.findall(match[1]))
+        words.update(match[1] for match in self.attribute.finditer(data))
+        for alias in {match[1] for match in self.alias.finditer(data)}:
+            # `(?<![\w])` fails after a JSON `\n` escape in a notebook, hence the second look-behind.
+            use = re.compile(rb"(?:(?<![\w])|(?<=\\n))" + re.escape(alias) + rb"\.(\w+)")
+            words.update(match[1] for match in use.finditer(data))
+        return words & self.names
+
+
+def module_name(file: SourceFile) -> str | None:
+    """The last dotted part a module is imported by: ``app/settings.py`` -> ``settings``."""
+    if file.kind != "python":
+        return None
+    parts = file.rel[: -len(".py")].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return parts[-1] if parts else None
+
+
+def exported_names(data: bytes, marker_bytes: Sequence[bytes], known: set[bytes]) -> set[bytes]:
+    """Top-level names whose definition (with its indented or bracketed continuation) mentions a marker
+    or a known name."""
+    found: set[bytes] = set()
+    definitions: list[tuple[bytes, list[bytes]]] = []
+    for line in data.splitlines():
+        if line[:1].isspace() or line[:1] in (b")", b"]", b"}") or not line.strip():
+            if definitions:
+                definitions[-1][1].append(line)  # continuation of the last top-level statement
+            continue
+        match = _TOP_LEVEL_NAME.match(line)
+        definitions.append((match[1] if match and match[0].rstrip().endswith((b"=", b":", b"(")) else b"", [line]))
+    changed = True
+    while changed:  # B = A + "/predictions" after A = "https://...": follow within the file
+        changed = False
+        for name, lines in definitions:
+            if not name or name in found:
+                continue
+            body = b"\n".join(lines)
+            if any(m in body for m in marker_bytes) or _mentions(body, known | found):
+                found.add(name)
+                changed = True
+    return found
+
+
+def _note_exports(file: SourceFile, data: bytes, marker_bytes: Sequence[bytes], known: set[bytes],
+                  exports: dict[str, set[bytes]]) -> None:
+    module = module_name(file)
+    if module:
+        # Only names that look like settings (`PREDICT_URL`, `Settings`, `api_base()`) are
+        # followed: every name costs a read of the tree, and `r = requests.post(URL)` is no URL.
+        names = {name for name in exported_names(data, marker_bytes, known) if _looks_like_setting(name)}
+        if names:
+            exports.setdefault(module, set()).update(names)
+
+
+def _looks_like_setting(name: bytes) -> bool:
+    return name.isupper() or any(word in name.lower() for word in SETTING_WORDS)
+
+
+def _mentions(body: bytes, names: set[bytes]) -> bool:
+    return bool(names) and any(word in names for word in _IDENTIFIER.findall(body))
 
 
 def _read(file: SourceFile, result: Prefiltered | None) -> bytes | None:
     try:
-        with open(file.path, "rb") as handle:
+        with open(file.location, "rb") as handle:
             return handle.read()
     except OSError as exc:
         if result is not None:
