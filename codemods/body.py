@@ -172,8 +172,8 @@ def option_code(body: LegacyBody, resolver: Resolver) -> OptionCode:
     fields: list[tuple[str, str]] = []
     notes: list[str] = []
     for name, node in body.options:
-        if name in rules.IMAGE_OPTIONS:
-            continue
+        if name in rules.IMAGE_OPTIONS or (isinstance(node, cst.Name) and node.value == "None"):
+            continue  # compat drops options set to None too
         value = literal_value(node, body.scope, resolver)
         rule = rules.OPTION_RULES.get(name)
         if is_literal(value):

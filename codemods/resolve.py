@@ -394,8 +394,11 @@ class ModuleIndex:
         table = self.project.constants
         if level:
             package = self.module_name.split(".")[: -level] if self.module_name else []
-            full = ".".join(package + ([module] if module else []))
-            candidates = [full] if full in table else []
+            tail = [module] if module else []
+            # The path may start above the import root (an absolute path): try the longest known suffix.
+            candidates = next(
+                ([key] for start in range(len(package) + 1) if (key := ".".join(package[start:] + tail)) in table), []
+            )
             if not candidates:  # module name unknown: match by suffix, if unique
                 suffix = module or ""
                 candidates = [key for key in table if suffix and (key == suffix or key.endswith("." + suffix))]

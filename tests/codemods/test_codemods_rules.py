@@ -74,6 +74,11 @@ def test_option_values_coerced_or_wrapped_per_compat():
     assert "'top_k' is not an OpenAI field" in result.findings[0].message
 
 
+def test_option_set_to_none_is_dropped_as_compat_does():
+    result = run(site(options='{"max_length": "10", "top_k": None}'))
+    assert '"max_tokens": 10}' in result.code and "top_k" not in result.code
+
+
 def test_invalid_literal_option_is_manual():
     result = run(site(options='{"max_length": "lots"}'))
     assert result.findings[0].status == "manual" and "max_length" in result.findings[0].message
