@@ -87,25 +87,29 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     if http.body is None:
         raise SiteError("the request body is not json=... or data=json.dumps(...); rewrite it by hand for /v1/chat/completions")
     _check_body_not_shared(ctx, http)
-    body = read_body(http.body, http.scope, ctx.resolver)
-    _check_body_not_changed(ctx, http, body)
-    if body.anchor in ctx.claimed:
-        raise SiteError("the body dict is shared with another legacy call; rewrite both by hand")
-    target_scope = http.scope if body.helper is not None else body.scope
-    model = choose_model(ctx, legacy, target_scope)
+    bodies = _bodies(ctx, http)
     site = SiteEdits()
-    notes = list(model.notes)
     client = sdk_client(ctx, site, http)
-    image = is_image(model, body)
-    if image:
-        endpoint, shape, body_notes = _image(ctx, site, http, body, model, client)
-    elif body.collection_id is not None:
-        endpoint, shape, body_notes = rag_body(ctx, site, http, body, model, client)
-    else:
-        endpoint, shape, body_notes = _chat(ctx, site, http, body, model, client)
-    notes += body_notes
+    notes: list[str] = []
+    kinds = set()
+    for body in bodies:
+        _check_body_not_changed(ctx, http, body)
+        if body.anchor in ctx.claimed:
+            raise SiteError("the body dict is shared with another legacy call; rewrite both by hand")
+        target_scope = http.scope if body.helper is not None else body.scope
+        model = choose_model(ctx, legacy, target_scope)
+        if is_image(model, body):
+            endpoint, shape, body_notes = _image(ctx, site, http, body, model, client)
+        elif body.collection_id is not None:
+            endpoint, shape, body_notes = rag_body(ctx, site, http, body, model, client)
+        else:
+            endpoint, shape, body_notes = _chat(ctx, site, http, body, model, client)
+        kinds.add(endpoint)
+        notes += [note for note in model.notes + body_notes if note not in notes]
+        remove_inlined(ctx, site, body)
+    if len(kinds) != 1:
+        raise SiteError("the callers pass bodies for different endpoints (text and image); rewrite by hand")
     site.url = "" if client else mapping.OPENAI_BASE_URL + endpoint
-    remove_inlined(ctx, site, body)
     tracker = Tracker(ctx.index, ctx.resolver, shape, site, sdk=client is not None)
     follow_answer(ctx, http, tracker)
     notes += tracker.notes
@@ -116,6 +120,36 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     if legacy.host_from_default:
         notes.append("the legacy URL came from a default value (an environment variable or a parameter); the new URL is written out, so overriding it no longer applies here")
     return site, "; ".join([message, *notes])
+
+
+def _bodies(ctx: RuleContext, http: HttpCall) -> list[LegacyBody]:
+    """The body sent, or, when it is a parameter of the enclosing function, the body every caller passes."""
+    assert http.body is not None
+    found = ctx.index.lookup(http.body.value, http.scope) if isinstance(http.body, cst.Name) else None
+    if not found or found[0] != "param" or not isinstance(found[1], cst.FunctionDef):
+        return [read_body(http.body, http.scope, ctx.resolver)]
+    function = found[1]
+    if ctx.context.target == "openai" or http.forwarder is not None:
+        raise SiteError(f"the body is a parameter of {function.name.value}(); rewrite it by hand")
+    names = [p.name.value for p in list(function.params.posonly_params) + list(function.params.params)]
+    offset = 1 if names[:1] in (["self"], ["cls"]) else 0
+    position = names.index(http.body.value) - offset
+    callers = list(Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits()).callers(function))
+    if not callers:
+        raise SiteError(f"the body is a parameter of {function.name.value}() and no caller in this file passes it; rewrite by hand")
+    bodies = []
+    for call in callers:
+        arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == http.body.value), None)
+        positional = [a for a in call.args if a.keyword is None]
+        if arg is None and 0 <= position < len(positional) and not positional[position].star:
+            arg = positional[position]
+        if arg is None:
+            raise SiteError(f"a call of {function.name.value}() passes no body the tool can see; rewrite by hand")
+        body = read_body(arg.value, ctx.index.scope_of(call), ctx.resolver)
+        if body.helper is not None:
+            raise SiteError(f"a call of {function.name.value}() passes a body built by another helper; rewrite by hand")
+        bodies.append(body)
+    return bodies
 
 
 def _check_body_not_shared(ctx: RuleContext, http: HttpCall) -> None:

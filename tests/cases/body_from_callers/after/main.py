@@ -1,0 +1,26 @@
+import os
+
+import requests
+
+URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
+
+
+def query_ionos(payload):
+    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json=payload, headers=HEADERS)
+    r.raise_for_status()
+    return r.json()
+
+
+def summarise(text):
+    payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": f"Summarise: {text}"}], "max_tokens": 100}
+    return query_ionos(payload)["choices"][0]["message"]["content"]
+
+
+def translate(text):
+    return query_ionos({"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": f"Translate: {text}"}], "max_tokens": 200, "temperature": 0.0})["choices"][0]["message"]["content"]
+
+
+if __name__ == "__main__":
+    print(summarise("a long text"))
+    print(translate("ein Text"))
