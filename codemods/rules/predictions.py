@@ -92,8 +92,8 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     client = sdk_client(ctx, site, http)
     notes: list[str] = []
     kinds = set()
-    for body in bodies:
-        _check_body_not_changed(ctx, http, body)
+    for body, sent, scope in bodies:
+        _check_body_not_changed(ctx, sent, scope, body)
         if body.anchor in ctx.claimed:
             raise SiteError("the body dict is shared with another legacy call; rewrite both by hand")
         target_scope = http.scope if body.helper is not None else body.scope
@@ -122,12 +122,13 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     return site, "; ".join([message, *notes])
 
 
-def _bodies(ctx: RuleContext, http: HttpCall) -> list[LegacyBody]:
-    """The body sent, or, when it is a parameter of the enclosing function, the body every caller passes."""
+def _bodies(ctx: RuleContext, http: HttpCall) -> list[tuple[LegacyBody, cst.BaseExpression, Scope]]:
+    """(body, the expression that sends it, its scope): the body of the call, or, when that is a
+    parameter of the enclosing function, the body every caller passes."""
     assert http.body is not None
     found = ctx.index.lookup(http.body.value, http.scope) if isinstance(http.body, cst.Name) else None
     if not found or found[0] != "param" or not isinstance(found[1], cst.FunctionDef):
-        return [read_body(http.body, http.scope, ctx.resolver)]
+        return [(read_body(http.body, http.scope, ctx.resolver), http.body, http.scope)]
     function = found[1]
     if ctx.context.target == "openai" or http.forwarder is not None:
         raise SiteError(f"the body is a parameter of {function.name.value}(); rewrite it by hand")
@@ -145,10 +146,11 @@ def _bodies(ctx: RuleContext, http: HttpCall) -> list[LegacyBody]:
             arg = positional[position]
         if arg is None:
             raise SiteError(f"a call of {function.name.value}() passes no body the tool can see; rewrite by hand")
-        body = read_body(arg.value, ctx.index.scope_of(call), ctx.resolver)
+        scope = ctx.index.scope_of(call)
+        body = read_body(arg.value, scope, ctx.resolver)
         if body.helper is not None:
             raise SiteError(f"a call of {function.name.value}() passes a body built by another helper; rewrite by hand")
-        bodies.append(body)
+        bodies.append((body, arg.value, scope))
     return bodies
 
 
@@ -176,21 +178,21 @@ MUTATORS = {"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "_
 LOGGING = {"print", "debug", "info", "warning", "error", "exception", "critical", "log", "dumps", "pprint"}
 
 
-def _check_body_not_changed(ctx: RuleContext, http: HttpCall, body: LegacyBody) -> None:
+def _check_body_not_changed(ctx: RuleContext, sent: cst.BaseExpression, scope: Scope, body: LegacyBody) -> None:
     """The body (and the dicts folded into it) must be sent as built: no later item assignment,
     ``.update()``..., and the body variable read nowhere but in logging."""
     names = list(body.consumed)
-    if isinstance(http.body, cst.Name):
-        found = ctx.index.lookup(http.body.value, http.scope)
+    if isinstance(sent, cst.Name):
+        found = ctx.index.lookup(sent.value, scope)
         if found and found[0] == "value":
-            names.append((http.body.value, found[1]))
+            names.append((sent.value, found[1]))
     tracker = Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())
     for name, scope in names:
         for load in tracker._loads_of(name, scope):
             parent = ctx.index.parent(load)
             if _mutated(ctx, load, parent):
                 raise BodyError(f"{name!r} is changed after it is built; build the new body by hand")
-            if name == getattr(http.body, "value", None) and load is not http.body and not _in_logging(ctx, load):
+            if name == getattr(sent, "value", None) and load is not sent and not _in_logging(ctx, load):
                 raise BodyError(f"the body {name!r} is also used elsewhere ({code(ctx.statement_of(load) or load).strip()[:60]}); rewrite by hand")
 
 
