@@ -64,8 +64,9 @@ class ShimTransport:
         return _response(self.httpx, answer)
 
     def close(self) -> None:  # a client closes its own real transports itself
-        if self.owned is not None:
+        if self.owned is not None:  # mounted by httpx_transport(): the router is ours too
             self.owned.close()
+            self.router.close()
 
 
 class AsyncShimTransport(ShimTransport):
@@ -89,6 +90,7 @@ class AsyncShimTransport(ShimTransport):
     async def aclose(self) -> None:
         if self.owned is not None:
             await self.owned.aclose()
+            self.router.close()
 
 
 def _reroute(httpx: ModuleType, router: Any, request: Any, url: str) -> None:

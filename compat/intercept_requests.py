@@ -61,8 +61,9 @@ class ShimAdapter:
         return _response(self.requests, request, answer, self)
 
     def close(self) -> None:  # a session closes its own adapters itself
-        if self.owned is not None:
+        if self.owned is not None:  # mounted by requests_adapter(): the router is ours too
             self.owned.close()
+            self.router.close()
 
 
 def _body_bytes(body: Any) -> bytes:

@@ -61,31 +61,46 @@ class SyncHttpxSender:
 
 
 class AsyncHttpxSender:
-    """Pooled per event loop: an async connection pool belongs to the loop that made it."""
+    """Pooled per event loop: an async connection pool belongs to the loop that made it.
+
+    Each loop's client is closed when the loop shuts down (``asyncio.run`` does
+    that): a started async generator is finalised by ``shutdown_asyncgens``, and
+    its ``finally`` closes the client, so no connection is left unclosed.
+    """
 
     def __init__(self, timeout: float):
         self.timeout = timeout
-        self._clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient]" = (
+        self._clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, Any]]" = (
             weakref.WeakKeyDictionary()
         )
         self._lock = threading.Lock()
 
-    def _client(self) -> httpx.AsyncClient:
+    async def _client(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
         with self._lock:
-            client = self._clients.get(loop)
-            if client is None:
-                client = self._clients[loop] = httpx.AsyncClient(timeout=_httpx_timeout(self.timeout), trust_env=True,
-                                                                 cookies=_no_cookies())
-        return client
+            entry = self._clients.get(loop)
+            fresh = entry is None
+            if entry is None:
+                client = httpx.AsyncClient(timeout=_httpx_timeout(self.timeout), trust_env=True, cookies=_no_cookies())
+                entry = self._clients[loop] = (client, _close_at_loop_shutdown(client))
+        if fresh:
+            await entry[1].__anext__()  # started inside the loop, so the loop finalises it
+        return entry[0]
 
     async def __call__(self, outgoing: Outgoing) -> Answer:
         try:
-            response = await self._client().request(outgoing.method, outgoing.url, headers=outgoing.headers,
+            response = await (await self._client()).request(outgoing.method, outgoing.url, headers=outgoing.headers,
                                                     content=outgoing.body)
         except httpx.TransportError as exc:
             raise _httpx_failure(exc) from None
         return Answer(response.status_code, _lower(response.headers.multi_items()), response.content)
+
+
+async def _close_at_loop_shutdown(client: httpx.AsyncClient) -> Any:
+    try:
+        yield
+    finally:
+        await client.aclose()
 
 
 class AiohttpSender:

@@ -400,3 +400,31 @@ def test_upstream_cookies_are_not_kept_by_the_shim(broken: str, behaviour: Any) 
     call_httpx_async("GET", f"{LEGACY}/models", None, AUTH)
     requests.get(f"{LEGACY}/models", headers=AUTH)
     assert all("cookie" not in hit["headers"] for hit in behaviour.seen)
+
+
+def test_async_calls_leave_no_unclosed_connection_behind(emulator: str) -> None:
+    """Each event loop's upstream client is closed when asyncio.run ends the loop."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(f"""
+        import asyncio, gc, aiohttp, httpx
+        from ionos_migrate.compat import install, uninstall
+        install(upstream="{emulator}/v1", token="t")
+        async def main():
+            async with httpx.AsyncClient() as client:
+                assert (await client.get("{LEGACY}/models")).status_code == 200
+            async with aiohttp.ClientSession() as session:
+                async with session.get("{LEGACY}/models") as r:
+                    assert r.status == 200
+        asyncio.run(main())
+        asyncio.run(main())
+        uninstall()
+        gc.collect()
+        print("ok")
+    """)
+    result = subprocess.run([sys.executable, "-X", "dev", "-W", "always::ResourceWarning", "-c", code],
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "ok", result.stderr
+    assert "unclosed" not in result.stderr, result.stderr
