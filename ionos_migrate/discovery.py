@@ -6,7 +6,8 @@ Dockerfiles). Honours ``.gitignore`` files (with ``pathspec``, as git reads
 them: deeper files win), ``--include``/``--exclude`` globs (gitignore
 syntax, relative to the scanned folder), and skips virtualenvs, VCS folders,
 ``node_modules`` and caches. A file named on the command line is taken even
-if ignored, but include/exclude still apply (pre-commit passes file names).
+if ignored, but include/exclude still apply, to its path from the current
+folder (pre-commit passes file names from the repository's top).
 """
 
 from __future__ import annotations
@@ -141,14 +142,23 @@ def discover(
         start = Path(given).resolve()
         if start.is_file():
             kind = kind_of(start.name)
-            if kind and filters.accepts_file(start.name):
-                found.setdefault(str(start), SourceFile(str(start), start.name, kind))
+            rel = _relative_to_cwd(start)
+            if kind and filters.accepts_file(rel):
+                found.setdefault(str(start), SourceFile(str(start), rel, kind))
         elif start.is_dir():
             for file in _walk(start, filters, gitignore):
                 found.setdefault(file.location, file)
         else:
             raise FileNotFoundError(f"{given}: no such file or folder")
     return sorted(found.values(), key=lambda f: f.location)
+
+
+def _relative_to_cwd(path: Path) -> str:
+    """A named file's path for globs and shards: from the current folder (where pre-commit runs)."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _walk(root: Path, filters: Filters, gitignore: bool) -> Iterator[SourceFile]:

@@ -2,9 +2,10 @@
 
 The engine reads files and hands text to the codemods
 (``ionos_migrate.codemods.transform``); they hand text and findings back.
-Nothing here writes: :func:`write_changes` does, when the CLI says so. Work that needs libcst runs in worker processes (or inline for a handful
-of files, where starting a pool costs more than it saves), so the parent's
-hot path (walking and prefiltering) never imports it.
+Nothing here writes: :func:`write_changes` does, when the CLI says so.
+Work that needs libcst runs in worker processes (or inline for a handful of
+files, where starting a pool costs more than it saves); the parent's hot
+path (walking and prefiltering) needs no parser.
 """
 
 from __future__ import annotations
@@ -220,7 +221,7 @@ def build_index(modules: Sequence[SourceFile], constants: Iterable[dict[str, str
     """Constants by every dotted name a module may be imported by; a name two modules share is dropped."""
     table: dict[str, dict[str, str]] = {}
     ambiguous: set[str] = set()
-    for file, found in zip(modules, constants):
+    for file, found in zip(modules, constants, strict=True):
         if not found:
             continue
         for key in module_keys(file):

@@ -27,12 +27,13 @@ table.summary th, table.findings th { background: #f6f8fa; }
 .status-error { background: #ffebe9; color: #a40e26; } .status-manual { background: #fff8c5; color: #7d4e00; }
 .status-migrated { background: #dafbe1; color: #116329; } .status-info { background: #ddf4ff; color: #0550ae; }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
+h2 code { font-size: 1rem; }
 table.diff { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; border: 1px solid #d1d9e0;
-  border-collapse: collapse; width: 100%; table-layout: fixed; margin-bottom: 1.5rem; }
-table.diff td { padding: 0 .4rem; white-space: pre-wrap; word-break: break-all; vertical-align: top; }
+  border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; }
+table.diff td { padding: 0 .4rem; white-space: pre-wrap; word-break: break-all; vertical-align: top; width: 50%; }
 table.diff th.diff_header { background: #f6f8fa; font-weight: 600; text-align: left; padding: .3rem .4rem; }
-table.diff td.diff_header { color: #59636e; text-align: right; width: 3.5em; background: #f6f8fa; }
-table.diff td.diff_next { display: none; } table.diff colgroup { display: none; }
+table.diff td.diff_header { color: #59636e; text-align: right; width: 1%; white-space: nowrap; background: #f6f8fa; }
+table.diff .diff_next { display: none; }
 .diff_add { background: #dafbe1; } .diff_chg { background: #fff8c5; } .diff_sub { background: #ffebe9; }
 """
 

@@ -52,7 +52,8 @@ def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Report format, when the --report suffix does not say."),
         click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
                      help="Worker processes (default: one per core; 1: no pool)."),
-        click.option("--shard", default=None, metavar="I/N", help="Take only the I-th of N stable shares of the files."),
+        click.option("--shard", default=None, metavar="I/N",
+                     help="Take only the I-th of N stable shares of the files."),
         click.option("--include", multiple=True, metavar="GLOB", help="Only files matching (gitignore syntax)."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching (gitignore syntax)."),
         click.option("--no-progress", is_flag=True, help="No progress bar."),
@@ -248,7 +249,8 @@ def _print_summary(command: str, result: RunResult, written: bool) -> None:
     from rich.table import Table
 
     summary = result.summary()
-    title = f"ionos-migrate {command}" + (": files written" if written else ": nothing written" if command != "scan" else "")
+    outcome = ": files written" if written else "" if command == "scan" else ": nothing written"
+    title = f"ionos-migrate {command}{outcome}"
     table = Table(title=title, title_justify="left")
     for label in TERMINAL_LABELS.values():
         table.add_column(label, justify="right")

@@ -70,7 +70,8 @@ def test_unknown_model_id_is_left_for_manual_work_exit_1(tmp_path, cli):
 
 def test_user_model_map_resolves_an_unknown_id(tmp_path, cli):
     unknown = LEGACY_MODULE.replace("b18b18de-92c3-466e-81a8-e5df91890091", "00000000-1111-2222-3333-444444444444")
-    make_tree(tmp_path, {"legacy.py": unknown, "map.toml": '[models]\n"00000000-1111-2222-3333-444444444444" = "my/model"\n'})
+    user_map = '[models]\n"00000000-1111-2222-3333-444444444444" = "my/model"\n'
+    make_tree(tmp_path, {"legacy.py": unknown, "map.toml": user_map})
     result = cli(tmp_path, "apply", "--model-map", "map.toml")
     assert result.exit_code == 0, result.output
     assert '"model": "my/model"' in (tmp_path / "legacy.py").read_text()

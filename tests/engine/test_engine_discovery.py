@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from engine_helpers import git, make_tree
@@ -108,3 +106,10 @@ def test_bad_shard_specs_are_refused(text):
 
 def test_shard_spec():
     assert parse_shard("2/4") == (2, 4)
+
+
+def test_excludes_apply_to_named_files_by_their_path_from_the_current_folder(tmp_path, monkeypatch):
+    make_tree(tmp_path, {"src/vendor/lib.py": "", "src/app.py": ""})
+    monkeypatch.chdir(tmp_path)
+    named = [tmp_path / "src/vendor/lib.py", tmp_path / "src/app.py"]
+    assert rels(discover(named, exclude=["vendor/"])) == ["src/app.py"]
