@@ -9,6 +9,7 @@ A file that cannot be parsed is an ``error`` finding (exit 1), not a failure.
 from __future__ import annotations
 
 import sys
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -112,14 +113,19 @@ def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model
     try:
         with _progress_bar(show_progress) as progress:
             result = run(options, context, progress=progress)
+        written = False
+        if command == "apply" and result.changed:
+            _refuse_dirty(result, allow_dirty)
+            write_changes(result)
+            written = True
     except FileNotFoundError as exc:
         raise ToolError(str(exc)) from None
-
-    written = False
-    if command == "apply" and result.changed:
-        _refuse_dirty(result, allow_dirty)
-        write_changes(result)
-        written = True
+    except ToolError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failure of the tool itself is exit 2, not Python's 1
+        traceback.print_exc()
+        raise ToolError(f"ionos-migrate failed ({type(exc).__name__}: {exc}); this is a bug, please report it "
+                        "with the traceback above") from None
 
     code = exit_code(command, result)
     _print_results(command, result, written)

@@ -251,3 +251,45 @@ def test_real_subprocess_with_a_process_pool_matches_an_inline_run(tmp_path):
     assert "scanned" in pooled.stderr
     scan = run_subprocess(tmp_path, "scan", "--no-progress")
     assert scan.returncode == 1 and scan.stdout.count("pkg/mod_") == 10
+
+
+def test_a_failure_of_the_tool_itself_exits_2_with_a_message(tmp_path, cli, monkeypatch):
+    import ionos_migrate.cli.migrate as migrate
+
+    def broken_run(*args, **kwargs):
+        raise RuntimeError("worker pool died")
+
+    monkeypatch.setattr(migrate, "run", broken_run)
+    make_tree(tmp_path, {"legacy.py": LEGACY_MODULE})
+    result = cli(tmp_path, "scan")
+    assert result.exit_code == 2 and "worker pool died" in result.output and "bug" in result.output
+
+
+def test_a_rule_crashing_on_one_file_is_reported_the_run_finishes_and_exits_2(tmp_path, cli, monkeypatch):
+    import ionos_migrate.codemods as codemods
+
+    real = codemods.transform
+
+    def flaky(source, *, path, context):
+        if path.endswith("boom.py"):
+            raise ValueError("rule bug")
+        return real(source, path=path, context=context)
+
+    monkeypatch.setattr(codemods, "transform", flaky)
+    make_tree(tmp_path, {"boom.py": LEGACY_MODULE, "fine.py": LEGACY_MODULE})
+    result = cli(tmp_path, "apply", "--jobs", "1", "--report", "r.json")
+    assert result.exit_code == 2
+    assert (tmp_path / "boom.py").read_text() == LEGACY_MODULE and NEW_HOST in (tmp_path / "fine.py").read_text()
+    [error] = [f for f in report(tmp_path / "r.json")["findings"] if f["status"] == "error"]
+    assert error["rule"] == "internal-error" and "rule bug" in error["message"]
+
+
+def test_notebook_whose_layout_json_cannot_reproduce_is_rewritten_and_says_so(tmp_path, cli):
+    odd = notebook(LEGACY_MODULE).replace('"nbformat": 4', '"nbformat":   4')
+    make_tree(tmp_path, {"odd.ipynb": odd})
+    result = cli(tmp_path, "apply", "--report", "r.json")
+    assert result.exit_code == 0, result.output
+    findings = report(tmp_path / "r.json")["findings"]
+    assert sorted(f["status"] for f in findings) == ["info", "migrated"]
+    assert [f["rule"] for f in findings if f["status"] == "info"] == ["notebook-layout"]
+    assert json.loads((tmp_path / "odd.ipynb").read_text())["nbformat"] == 4
