@@ -115,12 +115,13 @@ class _Apply(cst.CSTTransformer):
                 updated_node = updated_node.with_changes(leading_lines=[*updated_node.leading_lines, *new])
         above, below = self.edits.before.get(original_node), self.edits.after.get(original_node)
         if (above or below) and not isinstance(updated_node, cst.RemovalSentinel):
+            nodes = list(updated_node.nodes) if isinstance(updated_node, cst.FlattenSentinel) else [updated_node]
             first = [cst.parse_statement(code) for code in above or []]
             last = [cst.parse_statement(code) for code in below or []]
-            if first:  # comments above the statement stay above the new lines
-                first[0] = first[0].with_changes(leading_lines=updated_node.leading_lines)
-                updated_node = updated_node.with_changes(leading_lines=[])
-            return cst.FlattenSentinel([*first, updated_node, *last])
+            if first and nodes:  # comments above the statement stay above the new lines
+                first[0] = first[0].with_changes(leading_lines=nodes[0].leading_lines)
+                nodes[0] = nodes[0].with_changes(leading_lines=[])
+            return cst.FlattenSentinel([*first, *nodes, *last])
         return updated_node
 
 

@@ -21,7 +21,7 @@ from .resolve import Scope, string_value
 from .sites import HttpCall
 
 SYNC_CLIENT, ASYNC_CLIENT = "ionos_client", "ionos_async_client"
-SUPPORTED_LIBRARIES = ("requests", "httpx")
+SUPPORTED_LIBRARIES = ("requests", "httpx", "aiohttp")
 KEPT_KWARGS = {"timeout"}
 DROPPED_KWARGS = {"headers", "json", "data", "url", "method", "content"}
 OPENAI_FIELDS = {"model", "messages", "max_tokens", "temperature", "top_p", "prompt", "n", "size", "response_format"}
@@ -48,8 +48,25 @@ def check_call(http: HttpCall, awaited: bool) -> None:
             raise SdkError(f"the call passes {name}=, which the openai SDK has no place for; move it by hand")
     if isinstance(http.call.func, cst.Attribute) and http.call.func.attr.value == "request":
         return
+    if http.library == "aiohttp" and awaited:
+        raise SdkError("an awaited aiohttp call (not async with); move it to AsyncOpenAI by hand")
     if awaited and http.library != "httpx":
         raise SdkError("an awaited call outside httpx; move it to AsyncOpenAI by hand")
+
+
+def aiohttp_block(ctx, http: HttpCall) -> tuple[cst.With, str] | None:
+    """``async with session.post(...) as resp:`` around an aiohttp call: the statement and ``resp``."""
+    if http.library != "aiohttp":
+        return None
+    item = ctx.index.parent(http.call)
+    statement = ctx.index.parent(item)
+    if (
+        isinstance(item, cst.WithItem) and isinstance(statement, cst.With) and statement.asynchronous is not None
+        and len(statement.items) == 1 and item.asname is not None and isinstance(item.asname.name, cst.Name)
+        and isinstance(statement.body, cst.IndentedBlock)
+    ):
+        return statement, item.asname.name.value
+    raise SdkError("an aiohttp call outside `async with session.post(...) as resp:`; move it to AsyncOpenAI by hand")
 
 
 def token_expression(ctx, http: HttpCall) -> tuple[cst.BaseExpression, Scope]:
@@ -85,12 +102,12 @@ def _same_meaning(ctx, expr: cst.BaseExpression, here: Scope, there: Scope) -> b
 
 def _receiver_headers(ctx, http: HttpCall) -> cst.BaseExpression | None:
     """``httpx.Client(headers=H)`` the call goes through, or ``session.headers.update(H)`` on its session."""
-    from .sites import CallFinder, _arg
+    from .sites import SESSION_FACTORIES, CallFinder, _arg
 
     if not isinstance(http.call.func, cst.Attribute):
         return None
     receiver = http.call.func.value
-    factory = CallFinder(ctx.index, ctx.resolver)._client_factory(receiver, http.scope)
+    factory = CallFinder(ctx.index, ctx.resolver)._client_factory(receiver, http.scope, SESSION_FACTORIES)
     if factory is not None:
         arg = _arg(factory, 99, "headers")
         return arg.value if arg is not None else None
@@ -139,7 +156,7 @@ def client_for(ctx, site: SiteEdits, http: HttpCall, awaited: bool) -> Client:
         if scope is not http.scope and not isinstance(scope, cst.Module):
             raise SdkError("the token is only known in another function; build the openai client by hand")
         statement = ctx.statement_of(http.call)
-        if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(ctx.index.parent(statement), cst.IndentedBlock):
+        if not isinstance(statement, (cst.SimpleStatementLine, cst.With)) or not isinstance(ctx.index.parent(statement), cst.IndentedBlock):
             raise SdkError("the call is not a plain statement in a function; build the openai client by hand")
         site.insert_before(statement, creation)
     return Client(name, is_async)

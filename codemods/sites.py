@@ -30,6 +30,7 @@ from .resolve import (
 HTTP_METHODS = {"post", "get", "put", "patch", "request"}
 BARE_IMPORTS = {"requests", "httpx"}
 CLIENT_FACTORIES = {"Client", "AsyncClient", "httpx.Client", "httpx.AsyncClient"}
+SESSION_FACTORIES = CLIENT_FACTORIES | {"aiohttp.ClientSession", "ClientSession"}  # for their headers only
 JSON_DUMPS = {"json.dumps", "dumps"}
 REQUEST_CLASSES = {"urllib.request.Request", "request.Request", "Request"}
 URLOPEN = {"urllib.request.urlopen", "request.urlopen", "urlopen"}
@@ -263,24 +264,25 @@ class CallFinder:
         arg = _arg(factory, 99, "base_url")
         return arg.value if arg else None
 
-    def _client_factory(self, receiver: cst.BaseExpression, scope: Scope) -> cst.Call | None:
-        if isinstance(receiver, cst.Call) and dotted_name(receiver.func) in CLIENT_FACTORIES:
+    def _client_factory(self, receiver: cst.BaseExpression, scope: Scope, factories=CLIENT_FACTORIES) -> cst.Call | None:
+        """The ``httpx.Client(...)`` (or another of ``factories``) a receiver of ``.post()`` was made by."""
+        if isinstance(receiver, cst.Call) and dotted_name(receiver.func) in factories:
             return receiver
         if isinstance(receiver, cst.Name):
             found = self.index.lookup(receiver.value, scope)
             if found and found[0] == "value":
-                return self._client_factory(found[2], found[1])  # type: ignore[arg-type]
+                return self._client_factory(found[2], found[1], factories)  # type: ignore[arg-type]
             if found and found[0] == "multi":
-                return self._with_target(receiver.value, found[1])
+                return self._with_target(receiver.value, found[1], factories)
         if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and receiver.value.value == "self":
             cls = self.index.enclosing_class(scope)
             if cls is not None:
                 values = self.index.self_attrs(cls).values.get(receiver.attr.value)
                 if values and len(values) == 1 and values[0][0] is not None:
-                    return self._client_factory(values[0][0], values[0][1])
+                    return self._client_factory(values[0][0], values[0][1], factories)
         return None
 
-    def _with_target(self, name: str, scope: Scope) -> cst.Call | None:
+    def _with_target(self, name: str, scope: Scope, factories=CLIENT_FACTORIES) -> cst.Call | None:
         """``with httpx.Client(base_url=...) as client``: the factory bound to ``client``."""
         found = None
         for node, parent in self.index.parents.items():
@@ -291,7 +293,7 @@ class CallFinder:
                 and node.asname.name.value == name
                 and self.index.scope_of(node) is scope
                 and isinstance(node.item, cst.Call)
-                and dotted_name(node.item.func) in CLIENT_FACTORIES
+                and dotted_name(node.item.func) in factories
             ):
                 if found is not None:
                     return None

@@ -13,7 +13,15 @@ from .core import RuleContext, SiteError
 from .edits import SiteEdits
 from .resolve import Scope
 from .response import CHAT, Tracker
-from .sdk import Client, SdkError, body_dict_fields, call_code, check_call, client_for
+from .sdk import (
+    Client,
+    SdkError,
+    aiohttp_block,
+    body_dict_fields,
+    call_code,
+    check_call,
+    client_for,
+)
 from .sites import HttpCall
 
 
@@ -24,7 +32,8 @@ def sdk_client(ctx: RuleContext, site: SiteEdits, http: HttpCall) -> Client | No
     awaited = isinstance(ctx.index.parent(http.call), cst.Await)
     try:
         check_call(http, awaited)
-        return client_for(ctx, site, http, awaited)
+        aiohttp_block(ctx, http)
+        return client_for(ctx, site, http, awaited or http.library == "aiohttp")
     except SdkError as exc:
         raise SiteError(str(exc)) from None
 
@@ -52,7 +61,18 @@ def write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBo
     else:
         site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields), body.anchor)))
         call = call_code(client, kind, [], http, spread=code(http.body))
-    site.set(http.call, cst.parse_expression(call))
+    block = aiohttp_block(ctx, http)
+    if block is None:
+        site.set(http.call, cst.parse_expression(call))
+        return
+    statement, name = block  # async with session.post(...) as resp: BODY  ->  resp = await ...; BODY
+    assignment = cst.parse_statement(f"{name} = await {call}\n")
+
+    def unwrap(updated):
+        first = assignment.with_changes(leading_lines=updated.leading_lines)
+        return cst.FlattenSentinel([first, *updated.body.body])
+
+    site.with_(statement, unwrap)
 
 
 def remove_inlined(ctx: RuleContext, site: SiteEdits, body: LegacyBody) -> None:

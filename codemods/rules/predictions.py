@@ -35,7 +35,7 @@ from ..model_choice import (
     model_field,
 )
 from ..rag import rag_body
-from ..resolve import Dyn
+from ..resolve import Dyn, Scope
 from ..response import CHAT, IMAGE, ReadError, Tracker
 from ..sdk import Client
 from ..sites import HttpCall, LegacyUrl, classify

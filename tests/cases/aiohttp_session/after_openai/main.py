@@ -2,6 +2,7 @@ import asyncio
 import os
 
 import aiohttp
+from openai import AsyncOpenAI
 
 MODEL_ID = "b18b18de-92c3-466e-81a8-e5df91890091"
 
@@ -9,14 +10,10 @@ MODEL_ID = "b18b18de-92c3-466e-81a8-e5df91890091"
 async def generate(prompt):
     headers = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
     async with aiohttp.ClientSession(headers=headers) as session:
-        # ionos-migrate: --target openai supports requests and httpx calls, not aiohttp; use --target http here
-        async with session.post(
-            f"https://inference.de-txl.ionos.com/models/{MODEL_ID}/predictions",
-            json={"properties": {"input": prompt, "options": {"max_length": "100"}}},
-        ) as resp:
-            resp.raise_for_status()
-            data = await resp.json()
-            return data["properties"]["output"]
+        ionos_async_client = AsyncOpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+        resp = await ionos_async_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=100)
+        data = resp
+        return data.choices[0].message.content
 
 
 if __name__ == "__main__":
