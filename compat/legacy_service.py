@@ -24,21 +24,13 @@ from pydantic import ValidationError
 
 from . import rules, translate
 from .model_map import ModelMap
-from .runtime_defaults import (
-    DEFAULT_BACKOFF,
-    DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
-    MAX_RETRY_AFTER,
-)
+from .runtime_defaults import DEFAULT_BACKOFF, DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER
 from .schemas import ImageGenerationRequest, LegacyError
 from .translate import RagPlan, TranslationError
 
 LOG = logging.getLogger("ionos_migrate.compat")
 JSON_TYPE = "application/json"
 TRACE_HEADER = "x-trace-id"
-__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_TIMEOUT", "Answer", "Outgoing", "LegacyService", "RetryPolicy",
-           "UpstreamFailure", "run_async", "run_sync"]
 
 
 @dataclass(frozen=True)

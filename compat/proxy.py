@@ -30,7 +30,6 @@ from starlette.routing import Route
 
 from . import rules
 from .legacy_service import (
-    DEFAULT_TIMEOUT,
     TRACE_HEADER,
     Answer,
     LegacyService,
@@ -42,6 +41,7 @@ from .legacy_service import (
     run_async,
 )
 from .model_map import ModelMap
+from .runtime_defaults import DEFAULT_TIMEOUT
 
 ACCESS_LOG = logging.getLogger("ionos_migrate.proxy.access")
 DEFAULT_MAX_BODY = 4 * 1024 * 1024

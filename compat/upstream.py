@@ -19,7 +19,8 @@ from typing import Any
 
 import httpx
 
-from .legacy_service import DEFAULT_CONNECT_TIMEOUT, Answer, Outgoing, UpstreamFailure
+from .legacy_service import Answer, Outgoing, UpstreamFailure
+from .runtime_defaults import DEFAULT_CONNECT_TIMEOUT
 
 
 def _no_cookies() -> http.cookiejar.CookieJar:
