@@ -196,7 +196,7 @@ class Tracker:
         where = self.index.parent(loop) if isinstance(loop, cst.CompFor) else loop
         while isinstance(where, cst.CompFor):
             where = self.index.parent(where)
-        for load in self._loads_of(name, where):
+        for load in self.loads_of(name, where):
             self.follow(load, "element")
 
     def _element(self, node: cst.BaseExpression) -> None:
@@ -318,10 +318,10 @@ class Tracker:
         bindings = self.index.bindings(scope).values.get(name, [])
         if len(bindings) != 1:
             raise ReadError(f"{name!r} is assigned more than once; the tool cannot tell which value is read")
-        for load in self._loads_of(name, scope):
+        for load in self.loads_of(name, scope):
             self.follow(load, kind)
 
-    def _loads_of(self, name: str, where: cst.CSTNode) -> Iterator[cst.Name]:
+    def loads_of(self, name: str, where: cst.CSTNode) -> Iterator[cst.Name]:
         for node in self.index.walk(where):
             if isinstance(node, cst.Name) and node.value == name:
                 parent = self.index.parent(node)

@@ -102,14 +102,14 @@ def _same_meaning(ctx, expr: cst.BaseExpression, here: Scope, there: Scope) -> b
 
 def _receiver_headers(ctx, http: HttpCall) -> cst.BaseExpression | None:
     """``httpx.Client(headers=H)`` the call goes through, or ``session.headers.update(H)`` on its session."""
-    from .sites import SESSION_FACTORIES, CallFinder, _arg
+    from .sites import SESSION_FACTORIES, CallFinder, call_arg
 
     if not isinstance(http.call.func, cst.Attribute):
         return None
     receiver = http.call.func.value
-    factory = CallFinder(ctx.index, ctx.resolver)._client_factory(receiver, http.scope, SESSION_FACTORIES)
+    factory = CallFinder(ctx.index, ctx.resolver).client_factory(receiver, http.scope, SESSION_FACTORIES)
     if factory is not None:
-        arg = _arg(factory, 99, "headers")
+        arg = call_arg(factory, 99, "headers")
         return arg.value if arg is not None else None
     updates = []
     for call in ctx.index.calls():

@@ -136,7 +136,7 @@ def _model_parts(url: str, start: int, end: int, spans: list[tuple[int, int, Dyn
 # --- finding calls ----------------------------------------------------------
 
 
-def _arg(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
+def call_arg(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == keyword:
             return arg
@@ -148,10 +148,10 @@ def _arg(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
 
 def body_of(call: cst.Call, *, json_kw: str = "json", data_kw: str = "data") -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
     """(the dict expression, the expression holding it) for json=X or data=json.dumps(X)[.encode()]."""
-    arg = _arg(call, 99, json_kw)
+    arg = call_arg(call, 99, json_kw)
     if arg is not None:
         return arg.value, arg.value
-    arg = _arg(call, 99, data_kw) or _arg(call, 99, "content")
+    arg = call_arg(call, 99, data_kw) or call_arg(call, 99, "content")
     if arg is None:
         return None, None
     return _dumped(arg.value)
@@ -203,10 +203,10 @@ class CallFinder:
 
     def _library_call(self, call: cst.Call, verb: str) -> HttpCall | None:
         if verb == "request":
-            method_arg, url_arg = _arg(call, 0, "method"), _arg(call, 1, "url")
+            method_arg, url_arg = call_arg(call, 0, "method"), call_arg(call, 1, "url")
             method = (string_value(method_arg.value) or "") if method_arg else ""
         else:
-            method_arg, url_arg = None, _arg(call, 0, "url")
+            method_arg, url_arg = None, call_arg(call, 0, "url")
             method = verb.upper()
         if url_arg is None:
             return None
@@ -258,20 +258,20 @@ class CallFinder:
         return (Dyn(first.node, first.scope, values[0]),) + tuple(parts[1:])
 
     def _client_base_url(self, receiver: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
-        factory = self._client_factory(receiver, scope)
+        factory = self.client_factory(receiver, scope)
         if factory is None:
             return None
-        arg = _arg(factory, 99, "base_url")
+        arg = call_arg(factory, 99, "base_url")
         return arg.value if arg else None
 
-    def _client_factory(self, receiver: cst.BaseExpression, scope: Scope, factories=CLIENT_FACTORIES) -> cst.Call | None:
+    def client_factory(self, receiver: cst.BaseExpression, scope: Scope, factories=CLIENT_FACTORIES) -> cst.Call | None:
         """The ``httpx.Client(...)`` (or another of ``factories``) a receiver of ``.post()`` was made by."""
         if isinstance(receiver, cst.Call) and dotted_name(receiver.func) in factories:
             return receiver
         if isinstance(receiver, cst.Name):
             found = self.index.lookup(receiver.value, scope)
             if found and found[0] == "value":
-                return self._client_factory(found[2], found[1], factories)  # type: ignore[arg-type]
+                return self.client_factory(found[2], found[1], factories)  # type: ignore[arg-type]
             if found and found[0] == "multi":
                 return self._with_target(receiver.value, found[1], factories)
         if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and receiver.value.value == "self":
@@ -279,7 +279,7 @@ class CallFinder:
             if cls is not None:
                 values = self.index.self_attrs(cls).values.get(receiver.attr.value)
                 if values and len(values) == 1 and values[0][0] is not None:
-                    return self._client_factory(values[0][0], values[0][1], factories)
+                    return self.client_factory(values[0][0], values[0][1], factories)
         return None
 
     def _with_target(self, name: str, scope: Scope, factories=CLIENT_FACTORIES) -> cst.Call | None:
@@ -302,7 +302,7 @@ class CallFinder:
 
     def _urlopen(self, call: cst.Call) -> HttpCall | None:
         """``urlopen("https://...", data=...)`` with a URL string (a ``Request`` object is found by ``_urllib``)."""
-        url_arg = _arg(call, 0, "url")
+        url_arg = call_arg(call, 0, "url")
         if url_arg is None:
             return None
         scope = self.index.scope_of(call)
@@ -327,12 +327,12 @@ class CallFinder:
         return body, holder
 
     def _urllib(self, call: cst.Call) -> HttpCall | None:
-        url_arg = _arg(call, 0, "url")
+        url_arg = call_arg(call, 0, "url")
         if url_arg is None:
             return None
         scope = self.index.scope_of(call)
         parts = self.resolver.parts(url_arg.value, scope)
-        method_arg = _arg(call, 99, "method")
+        method_arg = call_arg(call, 99, "method")
         body, holder = self._body(call, scope)
         method = (string_value(method_arg.value) or "") if method_arg else ("POST" if holder is not None else "GET")
         return HttpCall(call, scope, method.upper(), url_arg.value, parts, body, holder, "urllib")
@@ -348,11 +348,11 @@ class CallFinder:
         if signature is None:
             return None
         url_index, url_name, body_index, body_name, _inner = signature
-        url_arg = _arg(call, url_index, url_name)
+        url_arg = call_arg(call, url_index, url_name)
         if url_arg is None:
             return None
         parts = self.resolver.parts(url_arg.value, scope)
-        body_arg = _arg(call, body_index, body_name) if body_name else None
+        body_arg = call_arg(call, body_index, body_name) if body_name else None
         body = body_arg.value if body_arg else None
         return HttpCall(call, scope, "POST" if body is not None else "GET", url_arg.value, parts, body, body, "helper", target)
 
@@ -371,7 +371,7 @@ class CallFinder:
             last = func.attr.value if isinstance(func, cst.Attribute) else (func.value if isinstance(func, cst.Name) else "")
             if last not in HTTP_METHODS:
                 continue
-            url_arg = _arg(inner, 1 if last == "request" else 0, "url")
+            url_arg = call_arg(inner, 1 if last == "request" else 0, "url")
             if url_arg is None or not isinstance(url_arg.value, cst.Name) or url_arg.value.value not in params:
                 continue
             body, _holder = body_of(inner)

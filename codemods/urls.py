@@ -50,7 +50,7 @@ def url_binding(ctx: RuleContext, node: cst.BaseExpression, scope: Scope) -> tup
             return None
         name, where = node.value, found[1]
         public = isinstance(where, cst.Module) and not name.islower() and not name.startswith("_")
-        uses = None if public else list(Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())._loads_of(name, where))
+        uses = None if public else list(Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits()).loads_of(name, where))
         return found[2], uses  # type: ignore[return-value]
     if isinstance(node, cst.Call) and not node.args:
         helper = ctx.resolver.callee(node, scope)

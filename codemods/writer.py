@@ -80,7 +80,7 @@ def remove_inlined(ctx: RuleContext, site: SiteEdits, body: LegacyBody) -> None:
     tracker = Tracker(ctx.index, ctx.resolver, CHAT, site)
     removed = []
     for name, scope in body.consumed:
-        loads = list(tracker._loads_of(name, scope))
+        loads = list(tracker.loads_of(name, scope))
         if len(loads) != 1:
             continue
         statement = _assignment_statement(ctx, name, scope)

@@ -163,7 +163,7 @@ def _check_body_not_shared(ctx: RuleContext, http: HttpCall) -> None:
         return
     bodies = {id(other.body) for other in ctx.calls if other is not http and other.body is not None}
     tracker = Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())
-    for load in tracker._loads_of(http.body.value, found[1]):  # type: ignore[arg-type]
+    for load in tracker.loads_of(http.body.value, found[1]):  # type: ignore[arg-type]
         if load is not http.body and id(load) in bodies:
             other = next(o for o in ctx.calls if o.body is load)
             raise SiteError(
@@ -188,7 +188,7 @@ def _check_body_not_changed(ctx: RuleContext, sent: cst.BaseExpression, scope: S
             names.append((sent.value, found[1]))
     tracker = Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())
     for name, scope in names:
-        for load in tracker._loads_of(name, scope):
+        for load in tracker.loads_of(name, scope):
             parent = ctx.index.parent(load)
             if _mutated(ctx, load, parent):
                 raise BodyError(f"{name!r} is changed after it is built; build the new body by hand")
