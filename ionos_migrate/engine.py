@@ -151,7 +151,7 @@ def run(options: RunOptions, context: MigrationContext, *, progress: Progress | 
     code = [f for f in kept_mine if f.kind != "text"]
     modules = [f for f in pre.kept if f.kind == "python"]
     jobs = options.jobs or os.cpu_count() or 1
-    with _mapper(jobs, len(code) + len(modules)) as map_:
+    with _Mapper(jobs, len(code) + len(modules)) as map_:
         index = build_index(modules, map_(collect_file_constants, modules))
         work = partial(process_file, context=replace(context, project=index))
         for done, outcome in enumerate(map_(work, code), start=1):
@@ -174,7 +174,7 @@ def _in_shard(files: list[SourceFile], shard: tuple[int, int] | None) -> set[Sou
     return {f for f in files if in_shard(f, *shard)}
 
 
-class _mapper:
+class _Mapper:
     """``map`` over a process pool, or inline when there is too little work for one."""
 
     def __init__(self, jobs: int, work: int) -> None:
