@@ -18,6 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from urllib.parse import quote
 from typing import Awaitable, Callable, Generator, Literal, Mapping, Optional
 
 from pydantic import ValidationError
@@ -203,7 +204,7 @@ class LegacyService:
             return error_answer(exc.status, exc.message)
         upstream_headers = self.upstream_headers(headers)
         if isinstance(plan, RagPlan):
-            found = yield Outgoing("POST", self.legacy_upstream + plan.query_path, upstream_headers,
+            found = yield Outgoing("POST", self.collection_query_url(plan.collection_id), upstream_headers,
                                    plan.query.model_dump_json().encode())
             if found.status >= 400:
                 return upstream_error_answer(found)
@@ -226,6 +227,10 @@ class LegacyService:
     def openai_url(self, path: str) -> str:
         """``/v1/chat/completions`` -> ``<upstream>/chat/completions`` (upstream ends in /v1)."""
         return self.upstream + path.removeprefix("/v1")
+
+    def collection_query_url(self, collection_id: str) -> str:
+        """The id comes from the request body: percent-encoded, so it stays one path segment."""
+        return self.legacy_upstream + rules.LEGACY_COLLECTION_QUERY_PATH.format(collection_id=quote(collection_id, safe=""))
 
     def upstream_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         """Only what upstream needs: the caller's bearer token (or the configured one) and JSON."""
