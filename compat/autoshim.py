@@ -18,6 +18,10 @@ half-configured shim would send traffic somewhere unintended.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Mapping
 
 ENABLE = "IONOS_MIGRATE_SHIM"
 FALSE_VALUES = ("", "0", "false", "no", "off")
@@ -27,7 +31,7 @@ class AutoshimError(ValueError):
     pass
 
 
-def options_from_env(environ: "os._Environ[str] | dict[str, str]") -> dict:
+def options_from_env(environ: "Mapping[str, str]") -> dict:
     """The keyword arguments of ``install()`` that the environment asks for."""
     from pathlib import Path
 
