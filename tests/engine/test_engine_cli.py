@@ -293,3 +293,13 @@ def test_notebook_whose_layout_json_cannot_reproduce_is_rewritten_and_says_so(tm
     assert sorted(f["status"] for f in findings) == ["info", "migrated"]
     assert [f["rule"] for f in findings if f["status"] == "info"] == ["notebook-layout"]
     assert json.loads((tmp_path / "odd.ipynb").read_text())["nbformat"] == 4
+
+
+def test_target_reaches_the_codemods_from_the_flag_or_the_configuration(tmp_path, cli):
+    make_tree(tmp_path, {"legacy.py": LEGACY_MODULE})
+    http = cli(tmp_path, "diff").stdout
+    openai_flag = cli(tmp_path, "diff", "--target", "openai").stdout
+    assert http != openai_flag
+    (tmp_path / "pyproject.toml").write_text('[tool.ionos-migrate]\ntarget = "openai"\n')
+    assert cli(tmp_path, "diff").stdout == openai_flag
+    assert cli(tmp_path, "diff", "--target", "http").stdout == http  # the flag wins
