@@ -7,16 +7,21 @@ any git work tree are not checked (there is nothing to ask).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
 _REASONS = {"??": "untracked: no committed copy to go back to"}
+NO_GIT = "in a git work tree, but git is not installed to check it for uncommitted changes"
 
 
 def uncommitted(paths: Iterable[Path]) -> dict[Path, str]:
     """``{path: why}`` for each of ``paths`` that is not clean in its git work tree."""
+    if shutil.which("git") is None:
+        # Cannot ask; a file that sits in a work tree is then not known to be clean.
+        return {Path(p): NO_GIT for p in paths if any((f / ".git").exists() for f in Path(p).resolve().parents)}
     by_top: dict[Path, list[Path]] = defaultdict(list)
     for path in paths:
         top = _work_tree(Path(path).parent)

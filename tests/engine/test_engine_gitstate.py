@@ -24,3 +24,11 @@ def test_modified_staged_and_untracked_files_are_dirty_clean_ones_are_not(tmp_pa
 def test_files_outside_a_work_tree_are_not_checked(tmp_path):
     make_tree(tmp_path, {"a.py": "x = 1\n"})
     assert uncommitted([tmp_path / "a.py"]) == {}
+
+
+def test_without_git_installed_files_in_a_work_tree_are_not_taken_as_clean(tmp_path, monkeypatch):
+    make_tree(tmp_path, {"repo/a.py": "x = 1\n", "loose/b.py": "y = 1\n"})
+    git(tmp_path / "repo", "init", "-q")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    dirty = uncommitted([tmp_path / "repo/a.py", tmp_path / "loose/b.py"])
+    assert list(dirty) == [tmp_path / "repo/a.py"] and "not installed" in dirty[tmp_path / "repo/a.py"]
