@@ -226,6 +226,31 @@ def translation_microseconds(rounds: int = 20000) -> tuple[float, float]:
     return forward_us, back_us
 
 
+def in_process_milliseconds(upstream: str, calls: int = 300) -> tuple[float, float]:
+    """p50 of one synchronous ``requests`` call: OpenAI request straight to upstream, and legacy through the shim."""
+    import requests
+
+    from ionos_migrate.compat import install, uninstall
+
+    def p50(url: str, body: bytes) -> float:
+        times = []
+        with requests.Session() as session:
+            for _ in range(calls):
+                started = time.perf_counter()
+                response = session.post(url, data=body, headers=HEADERS)
+                times.append(time.perf_counter() - started)
+                assert response.status_code == 200, response.text
+        return sorted(times)[len(times) // 2]
+
+    direct = p50(f"{upstream}/chat/completions", OPENAI_BODY)
+    install(upstream=upstream)
+    try:
+        shimmed = p50(f"https://inference.de-txl.ionos.com/models/{MODEL_ID}/predictions", LEGACY_BODY)
+    finally:
+        uninstall()
+    return direct, shimmed
+
+
 # --- report ---------------------------------------------------------------------------------
 
 
@@ -246,7 +271,7 @@ def ms(value: float) -> str:
 
 
 def report(forward_us: float, back_us: float, pairs: list[tuple[Run, Run]], httpx_run: Run, aiohttp_50: Run,
-           workers_runs: list[Run], seconds: float) -> str:
+           workers_runs: list[Run], in_process: tuple[float, float], seconds: float) -> str:
     lines = [
         "# Proxy benchmark (bench/bench_proxy.py)",
         "",
@@ -263,6 +288,14 @@ def report(forward_us: float, back_us: float, pairs: list[tuple[Run, Run]], http
         f"| legacy request bytes -> OpenAI request bytes | {forward_us:.1f} |",
         f"| OpenAI answer bytes -> legacy answer bytes | {back_us:.1f} |",
         f"| **both** | **{forward_us + back_us:.1f}** |",
+        "",
+        "## In-process shim, one synchronous requests.Session, p50 of 300 calls",
+        "",
+        "| call | ms |",
+        "|---|---|",
+        f"| OpenAI request straight to the upstream | {ms(in_process[0])} |",
+        f"| legacy request through the in-process shim | {ms(in_process[1])} |",
+        f"| added by the shim | {ms(in_process[1] - in_process[0])} |",
         "",
         "## Through the proxy vs straight to the upstream",
         "",
@@ -344,12 +377,13 @@ def main() -> None:
         httpx_run = asyncio.run(load(httpx_url, LEGACY_BODY, 50, seconds, "proxy-httpx", processes[2].pid))
         workers_url = f"http://127.0.0.1:{workers_port}/models/{MODEL_ID}/predictions"
         workers_runs = [asyncio.run(load(workers_url, LEGACY_BODY, c, seconds, "proxy-2-workers")) for c in (50, 200)]
+        in_process = in_process_milliseconds(upstream)
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
             process.join(timeout=10)
-    text = report(forward_us, back_us, pairs, httpx_run, pairs[1][1], workers_runs, seconds)
+    text = report(forward_us, back_us, pairs, httpx_run, pairs[1][1], workers_runs, in_process, seconds)
     print(text)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
