@@ -69,6 +69,8 @@ class Segment:
 
 
 JSON_LOADS = {"json.loads", "loads"}
+LEGACY_ANSWER_KEYS = {"type", "metadata", "properties", "items", "id", "href", "httpStatus", "messages"}
+NEW_ANSWER_KEYS = {"id", "object", "created", "model", "choices", "usage", "data", "system_fingerprint"}
 Kind = Literal["response", "json", "list", "element"]
 
 
@@ -167,9 +169,38 @@ class Tracker:
         parent = self.index.parent(node)
         if self._bound_or_returned(node, parent, "json"):
             return None
-        if isinstance(parent, cst.Expr):
+        if isinstance(parent, cst.Expr) or self._membership(node, node, []):
             return None
         raise ReadError(f"the whole answer is used as {self._describe(parent)}; read the new fields by hand")
+
+    def _membership(self, root: cst.BaseExpression, outer: cst.BaseExpression, segments: list[Segment]) -> bool:
+        """``"output" in data["properties"]`` / ``"properties" in data``: the key check follows the new shape."""
+        target = self.index.parent(outer)
+        comparison = self.index.parent(target)
+        if not (
+            isinstance(target, cst.ComparisonTarget) and target.comparator is outer
+            and isinstance(target.operator, (cst.In, cst.NotIn))
+            and isinstance(comparison, cst.Comparison) and len(comparison.comparisons) == 1
+            and isinstance(comparison.left, cst.SimpleString) and string_value(comparison.left) is not None
+        ):
+            return False
+        if self.sdk:
+            raise ReadError("a key of the answer is checked with `in`; the openai SDK returns objects: rewrite by hand")
+        keys = tuple(s.key for s in segments) + (string_value(comparison.left),)
+        groups = next((g for path, g in self.shape.paths.items() if path[: len(keys)] == keys), None)
+        if groups is None:
+            # A key neither answer has at the top ("error" from the code's own error dict) checks the same.
+            return not segments and keys[0] not in LEGACY_ANSWER_KEYS and keys[0] not in NEW_ANSWER_KEYS
+        new_key = groups[len(keys) - 1][0]
+        if not isinstance(new_key, str):
+            return False
+        key_node = comparison.left
+        quote = key_node.value[len(key_node.prefix)] if key_node.value[:1] not in "'\"" else key_node.value[0]
+        self.edits.set(key_node, cst.SimpleString(f"{quote}{new_key}{quote}"))
+        if segments:
+            self._rewrite(root, segments, groups[: len(segments)])
+        self.reads += 1
+        return True
 
     def _list(self, node: cst.BaseExpression) -> None:
         outer, segments = self.chain(node)
@@ -215,6 +246,12 @@ class Tracker:
 
     def _read(self, root: cst.BaseExpression, segments: list[Segment], *, element: bool) -> None:
         mapped = self._map(segments, element)
+        if mapped is None and not element and self._membership(root, segments[-1].node, segments):
+            return None
+        first = segments[0].key
+        if mapped is None and not element and first not in LEGACY_ANSWER_KEYS and first not in NEW_ANSWER_KEYS:
+            self.notes.append(f"[{first!r}] is read as it was: neither answer has that key (the code's own value?)")
+            return None
         if mapped is None:
             path = "".join(f"[{s.key!r}]" for s in segments)
             raise ReadError(f"reads {path} from the answer; the new API has no such field")
