@@ -81,6 +81,15 @@ def coerce_option(name: str, value: Any) -> tuple[str, Any]:
     return rule.field, _to_float(value, where)
 
 
+# Options that would collide with what the translation itself sets (``model``,
+# ``messages``) or ask for an answer it cannot translate back (``stream``).
+RESERVED_OPTIONS = {
+    "model": "the model comes from the path",
+    "messages": "the messages come from properties.input",
+    "stream": "the legacy API answers in one piece; a streamed answer cannot be translated back",
+}
+
+
 def translate_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """All options of a text request -> body fields, plus notes for a report."""
     body: dict[str, Any] = {}
@@ -88,6 +97,9 @@ def translate_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], list[
     for name, value in options.items():
         if value is None or name in rules.IMAGE_OPTIONS:
             continue
+        if name in RESERVED_OPTIONS:
+            where = f"properties.options.{name}"
+            raise TranslationError(f"{where}: not accepted ({RESERVED_OPTIONS[name]})", field=where)
         field_name, coerced = coerce_option(name, value)
         body[field_name] = coerced
         if name not in rules.OPTION_RULES:

@@ -137,3 +137,12 @@ def test_env_proxy_honours_no_proxy(monkeypatch: object) -> None:
     assert env_proxy("https", "openai.inference.de-txl.ionos.com") == "http://proxy.corp:3128"
     assert env_proxy("http", "127.0.0.1:8080") is None
     assert env_proxy("https", "127.0.0.1:8443") is None
+
+
+def test_options_that_collide_with_the_translation_are_a_400_naming_them() -> None:
+    service = LegacyService(retry=POLICY)
+    for option in ("model", "messages", "stream"):
+        body = json.dumps({"properties": {"input": "x", "options": {option: "true"}}}).encode()
+        result = run_sync(service.predictions(TEXT_MODEL, {}, body), lambda outgoing: Answer(500, {}, b""), POLICY)
+        assert result.answer.status == 400
+        assert LegacyError.model_validate_json(result.answer.body).messages[0].message.startswith(f"properties.options.{option}:")
