@@ -148,7 +148,9 @@ def main() -> int:
         ("grep -rl <legacy host>", grep_s, "reads every byte, no parsing"),
         (f"libcst parse_module, every .py file (estimated from {sampled})", libcst_s, "one core"),
     ]
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, {_cpu_name()}, Python {platform.python_version()}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    machine = (f"{platform.machine()}, {os.cpu_count()} cores, {_cpu_name()}, Python {platform.python_version()}; "
+               f"load average {load} after the runs (other work shares the machine)")
     out = [
         "## scan",
         "",
