@@ -23,6 +23,7 @@ demo: $(STAMP)
 	@$(BIN)/python examples/demo.py
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,bench]"
 	$(BIN)/python bench/run.py
 
 clean:

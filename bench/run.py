@@ -1,0 +1,31 @@
+"""`make bench`: run every benchmark in one go, one after another.
+
+Each script prints its own figures and compares against its named peer in
+the same run (ruff and grep for scan, direct-to-upstream for the proxy), so
+ratios stay meaningful on a noisy machine. BENCHMARKS.md records the figures.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = [
+    ["bench_scan.py"],
+    ["bench_proxy.py", "--out", str(HERE / "RESULTS-proxy.md")],
+    ["bench_emulator.py"],
+]
+
+
+def main() -> int:
+    failed = 0
+    for script, *args in SCRIPTS:
+        print(f"\n=== {script} ===", flush=True)
+        failed |= subprocess.run([sys.executable, str(HERE / script), *args]).returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
