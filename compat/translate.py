@@ -222,7 +222,7 @@ def translate_request(legacy_request: Any, model_id: str, model_map: ModelMap) -
     notes += option_notes
     if props.collectionId:
         return Translation(_rag_plan(model, props.input, props.collectionId, props.collectionQuery, options), model, notes)
-    messages = [ChatMessage(role="user", content=props.input)]
+    messages = [{"role": "user", "content": props.input}]
     return Translation(_chat_request(model.name, messages, options), model, notes)
 
 
@@ -230,7 +230,7 @@ def is_image_request(model: ModelEntry, options: Mapping[str, Any]) -> bool:
     return model.kind == "image" or any(key in options for key in rules.IMAGE_OPTIONS)
 
 
-def _chat_request(model: str, messages: list[ChatMessage], options: Mapping[str, Any]) -> ChatCompletionRequest:
+def _chat_request(model: str, messages: list[Any], options: Mapping[str, Any]) -> ChatCompletionRequest:
     try:
         return ChatCompletionRequest(model=model, messages=messages, **options)
     except ValidationError as exc:
@@ -306,20 +306,21 @@ def to_legacy(
     else:
         output = response.choices[0].message.content or ""
     stamp = iso_date(response.created)
-    return LegacyPredictionResponse(
-        metadata=LegacyResponseMetadata(
-            createdDate=stamp,
-            lastModifiedDate=stamp,
-            duration=round(duration, 6),
-            inputTokens=usage.prompt_tokens if usage else None,
-            outputTokens=usage.completion_tokens if usage else None,
-        ),
-        properties=LegacyResponseProperties(
-            input=request.properties.input,
-            options={k: option_string(v) for k, v in request.properties.options.items() if v is not None},
-            output=output,
-        ),
-    )
+    # One validation of plain data is cheaper than building each nested model.
+    return LegacyPredictionResponse.model_validate({
+        "metadata": {
+            "createdDate": stamp,
+            "lastModifiedDate": stamp,
+            "duration": round(duration, 6),
+            "inputTokens": usage.prompt_tokens if usage else None,
+            "outputTokens": usage.completion_tokens if usage else None,
+        },
+        "properties": {
+            "input": request.properties.input,
+            "options": {k: option_string(v) for k, v in request.properties.options.items() if v is not None},
+            "output": output,
+        },
+    })
 
 
 def _parse_openai_response(response: Any) -> Union[ChatCompletionResponse, ImageGenerationResponse]:
