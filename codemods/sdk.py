@@ -147,6 +147,8 @@ def client_for(ctx, site: SiteEdits, http: HttpCall, awaited: bool) -> Client:
     if made != code(token):
         raise SdkError("another call in this scope sends a different token; build a second openai client by hand")
     if isinstance(scope, cst.Module):
+        if not isinstance(token, cst.Subscript):  # os.getenv(...) may be None: OpenAI(api_key=None) fails at import
+            creation = creation.replace(f"api_key={code(token)})", f'api_key={code(token)} or "")')
         anchor = _module_statement_after(ctx, token, http)
         if anchor is not None:
             site.insert_after(anchor, creation)

@@ -203,3 +203,44 @@ def test_marker_of_an_earlier_run_goes_when_the_site_is_migrated():
     result = run(marked, MigrationContext(model_map))
     assert result.findings[0].status == "migrated"
     assert "ionos-migrate:" not in result.code
+
+
+# --- --target openai --------------------------------------------------------------
+
+OPENAI = MigrationContext(ModelMap.bundled(), target="openai")
+
+
+def sdk_site(headers_line: str, extra: str = "") -> str:
+    return (
+        "import os\n\nimport requests\n\n"
+        f"{headers_line}\n\n\n"
+        "def ask(prompt):\n"
+        f'    r = requests.post("{URL}", json={{"properties": {{"input": prompt, "options": {{"max_length": "10", "top_k": "3"}}}}}}, headers=HEADERS, timeout=9)\n'
+        f"{extra}"
+        '    return r.json()["properties"]["output"]\n'
+    )
+
+
+def test_sdk_client_from_a_module_token_that_may_be_none():
+    source = sdk_site('TOKEN = os.getenv("IONOS_API_TOKEN")\nHEADERS = {"Authorization": f"Bearer {TOKEN}"}')
+    result = run(source, OPENAI)
+    assert result.findings[0].status == "migrated"
+    assert 'ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=TOKEN or "")' in result.code
+    assert result.code.index("HEADERS = ") < result.code.index("ionos_client = ")  # created after what it needs
+    assert (
+        'r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", '
+        'messages=[{"role": "user", "content": prompt}], max_tokens=10, extra_body={"top_k": 3}, timeout=9)'
+    ) in result.code
+    assert "return r.choices[0].message.content" in result.code
+    assert "import requests" not in result.code and "from openai import OpenAI" in result.code
+
+
+def test_sdk_literal_token_is_not_moved_into_a_client():
+    result = run(sdk_site('HEADERS = {"Authorization": "Bearer abc"}'), OPENAI)
+    assert result.findings[0].status == "manual" and "Authorization" in result.findings[0].message
+
+
+def test_sdk_status_code_check_is_manual():
+    source = sdk_site('HEADERS = {"Authorization": "Bearer " + os.environ["T"]}', "    if r.status_code != 200:\n        return None\n")
+    result = run(source, OPENAI)
+    assert result.findings[0].status == "manual" and "status_code" in result.findings[0].message
