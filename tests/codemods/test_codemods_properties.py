@@ -42,11 +42,24 @@ READS = {
 }
 
 
-def program(model_kind: str, url_kind: str, body_kind: str, options_kind: str, read_kind: str, data_dumps: bool) -> str:
+CLIENTS = {
+    "requests": ("requests.post", ""),
+    "httpx": ("httpx.post", ""),
+    "session": ("session.post", "    session = requests.Session()\n"),
+    "httpx_client": ("client.post", "    client = httpx.Client(timeout=5)\n"),
+}
+
+
+def program(
+    model_kind: str, url_kind: str, body_kind: str, options_kind: str, read_kind: str, data_dumps: bool,
+    client_kind: str = "requests", rag: bool = False,
+) -> str:
     model = MODELS[model_kind]
     url, url_setup = URLS[url_kind](model)
     options = OPTIONS[options_kind]
-    properties = '{"input": prompt' + (", " + options if options else "") + "}"
+    rag_fields = ', "collectionId": COLLECTION, "collectionQuery": prompt' if rag else ""
+    properties = '{"input": prompt' + rag_fields + (", " + options if options else "") + "}"
+    call, client_setup = CLIENTS[client_kind]
     if body_kind == "inline":
         setup, body = "", '{"properties": ' + properties + "}"
     else:
@@ -54,12 +67,12 @@ def program(model_kind: str, url_kind: str, body_kind: str, options_kind: str, r
     sent = f"data=json.dumps({body})" if data_dumps else f"json={body}"
     read = READS[read_kind][0]
     return (
-        "import json\nimport os\n\nimport requests\n\n"
-        f'BASE = "{HOST}"\nMODEL = "{model}"\n'
+        "import json\nimport os\n\nimport httpx\nimport requests\n\n"
+        f'BASE = "{HOST}"\nMODEL = "{model}"\nCOLLECTION = "c0ffee00-1111-2222-3333-444455556666"\n'
         f'ENDPOINT = os.getenv("IONOS_ENDPOINT", "{HOST}/models")\n\n\n'
         "def ask(prompt, n=5):\n"
-        f"{url_setup}{setup}"
-        f"    r = requests.post({url}, {sent}, headers={{\"Authorization\": \"Bearer \" + os.environ[\"T\"]}})\n"
+        f"{client_setup}{url_setup}{setup}"
+        f"    r = {call}({url}, {sent}, headers={{\"Authorization\": \"Bearer \" + os.environ[\"T\"]}})\n"
         f"    return {read}\n"
     )
 
@@ -73,9 +86,13 @@ def program(model_kind: str, url_kind: str, body_kind: str, options_kind: str, r
     read_kind=st.sampled_from(sorted(READS)),
     data_dumps=st.booleans(),
     target=st.sampled_from(["http", "openai"]),
+    client_kind=st.sampled_from(sorted(CLIENTS)),
+    rag=st.booleans(),
 )
-def test_every_combination_is_all_or_nothing(model_kind, url_kind, body_kind, options_kind, read_kind, data_dumps, target):
-    source = program(model_kind, url_kind, body_kind, options_kind, read_kind, data_dumps)
+def test_every_combination_is_all_or_nothing(
+    model_kind, url_kind, body_kind, options_kind, read_kind, data_dumps, target, client_kind, rag
+):
+    source = program(model_kind, url_kind, body_kind, options_kind, read_kind, data_dumps, client_kind, rag)
     context = MigrationContext(ModelMap.bundled(), target=target)
     result = transform(source, path="m.py", context=context)
     cst.parse_module(result.code)
@@ -85,8 +102,9 @@ def test_every_combination_is_all_or_nothing(model_kind, url_kind, body_kind, op
     if finding.status == "manual":
         added = [line for line in result.code.splitlines() if line not in source.splitlines()]
         assert len(added) == 1 and added[0].strip().startswith("# ionos-migrate:")
-        assert not readable or target == "openai"
+        assert not readable or target == "openai", finding.message
     else:
         assert finding.status == "migrated" and readable
-        assert '["properties"]' not in result.code and ".get(\"properties\"" not in result.code
+        assert '["properties"]["output"]' not in result.code and '["metadata"]' not in result.code
+        assert '.get("properties", {}).get("output"' not in result.code
         assert "/predictions\", json" not in result.code
