@@ -52,6 +52,7 @@ class LegacyBody:
     collection_query: Optional[cst.BaseExpression] = None
     helper: Optional[cst.FunctionDef] = None  # the body came from this helper's return
     consumed: list[tuple[str, Scope]] = field(default_factory=list)  # names of inner dicts inlined into the anchor
+    comments: dict[str, str] = field(default_factory=dict)  # legacy key ("input", an option) -> its trailing comment
 
     def option(self, name: str) -> Optional[cst.BaseExpression]:
         return next((value for key, value in self.options if key == name), None)
@@ -83,14 +84,31 @@ def read_body(expr: cst.BaseExpression, scope: Scope, resolver: Resolver) -> Leg
     if "input" not in properties:
         raise BodyError('"properties" has no "input"')
     options: list[tuple[str, cst.BaseExpression]] = []
+    comments = trailing_comments(props)
     if "options" in properties:
         table, options_scope = _dict(properties["options"], props_scope, resolver, '"options"', consumed)
         if options_scope is not top_scope:
             raise BodyError('"options" is built in another function')
         options = list(_fields(table, None, '"options"').items())
+        comments.update(trailing_comments(table))
     return LegacyBody(
-        top, top_scope, properties["input"], options, properties.get("collectionId"), properties.get("collectionQuery"), helper, consumed
+        top, top_scope, properties["input"], options, properties.get("collectionId"), properties.get("collectionQuery"),
+        helper, consumed, comments,
     )
+
+
+def trailing_comments(table: cst.Dict) -> dict[str, str]:
+    """``"max_length": "300",  # enough for a summary`` -> {"max_length": "# enough for a summary"}."""
+    found = {}
+    elements = list(table.elements)
+    for index, element in enumerate(elements):
+        key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+        comma = element.comma
+        after = comma.whitespace_after if isinstance(comma, cst.Comma) else (
+            table.rbrace.whitespace_before if index == len(elements) - 1 else None)
+        if key is not None and isinstance(after, cst.ParenthesizedWhitespace) and after.first_line.comment is not None:
+            found[key] = after.first_line.comment.value
+    return found
 
 
 def _dict(expr: cst.BaseExpression, scope: Scope, resolver: Resolver, what: str, consumed: list) -> tuple[cst.Dict, Scope]:
@@ -204,14 +222,23 @@ def _unwrap_str(node: cst.BaseExpression) -> cst.BaseExpression:
     return node
 
 
-def dict_code(fields: list[tuple[str, str]], template: cst.Dict | None = None) -> str:
-    """A dict display; one key per line when the original body spread over lines."""
+def dict_code(fields: list[tuple[str, str]], template: cst.Dict | None = None, comments: dict[str, str] | None = None) -> str:
+    """A dict display; one key per line (keeping the comments of the fields they came from)
+    when the original body spread over lines."""
     items = [f"{json.dumps(key)}: {value}" for key, value in fields]
     if template is not None and _multiline(template):
         indent, closing = _indents(template)
-        inner = ",\n".join(f"{indent}{item}" for item in items)
-        return "{\n" + inner + ",\n" + closing + "}"
+        comments = comments or {}
+        lines = [f"{indent}{item}," + (f"  {comments[key]}" if key in comments else "") for item, (key, _) in zip(items, fields)]
+        return "{\n" + "\n".join(lines) + "\n" + closing + "}"
     return "{" + ", ".join(items) + "}"
+
+
+def field_comments(body: LegacyBody, fields: list[tuple[str, str]]) -> dict[str, str]:
+    """The trailing comment of the legacy key each new field comes from."""
+    sources = {rules.OPTION_RULES[name].field if name in rules.OPTION_RULES else name: name for name, _ in body.options}
+    sources.update({"messages": "input", "prompt": "input"})
+    return {key: body.comments[sources[key]] for key, _ in fields if sources.get(key) in body.comments}
 
 
 def _multiline(table: cst.Dict) -> bool:

@@ -8,6 +8,7 @@ from .body import (
     LegacyBody,
     code,
     dict_code,
+    field_comments,
 )
 from .core import RuleContext, SiteError
 from .edits import SiteEdits
@@ -46,20 +47,21 @@ def write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBo
         if len(callers) != 1:
             raise SiteError(f"{body.helper.name.value}() builds the body and is called from {len(callers)} places; rewrite them together by hand")
     assert http.body is not None
+    comments = field_comments(body, fields)
     if client is None:
         if body.helper is None:
-            site.set(body.anchor, cst.parse_expression(dict_code(fields, body.anchor)))
+            site.set(body.anchor, cst.parse_expression(dict_code(fields, body.anchor, comments)))
         else:
-            site.set(body.anchor, cst.parse_expression(dict_code(fields[1:], body.anchor)))
+            site.set(body.anchor, cst.parse_expression(dict_code(fields[1:], body.anchor, comments)))
             site.set(http.body, cst.parse_expression(f'{{"model": {model_field[0][1]}, **{code(http.body)}}}'))
         return
     if body.helper is not None:
-        site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields[1:]), body.anchor)))
+        site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields[1:]), body.anchor, comments)))
         call = call_code(client, kind, model_field, http, spread=code(http.body))
     elif body.anchor is http.body:
         call = call_code(client, kind, fields, http, spread=None)
     else:
-        site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields), body.anchor)))
+        site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields), body.anchor, comments)))
         call = call_code(client, kind, [], http, spread=code(http.body))
     block = aiohttp_block(ctx, http)
     if block is None:

@@ -244,3 +244,22 @@ def test_sdk_status_code_check_is_manual():
     source = sdk_site('HEADERS = {"Authorization": "Bearer " + os.environ["T"]}', "    if r.status_code != 200:\n        return None\n")
     result = run(source, OPENAI)
     assert result.findings[0].status == "manual" and "status_code" in result.findings[0].message
+
+
+def test_comments_on_the_fields_of_a_multiline_body_follow_them():
+    source = (
+        "import requests\n\n\n"
+        "def ask(prompt):\n"
+        "    payload = {\n"
+        '        "properties": {\n'
+        '            "input": prompt,  # the question\n'
+        '            "options": {"temperature": "0.7",  # a bit creative\n'
+        '                        "max_length": "300"}  # enough\n'
+        "        }\n"
+        "    }\n"
+        f'    return requests.post("{URL}", json=payload).json()["properties"]["output"]\n'
+    )
+    code = run(source).code
+    assert '"messages": [{"role": "user", "content": prompt}],  # the question' in code
+    assert '"temperature": 0.7,  # a bit creative' in code
+    assert '"max_tokens": 300,  # enough' in code
