@@ -254,7 +254,8 @@ def test_comments_on_the_fields_of_a_multiline_body_follow_them():
         '        "properties": {\n'
         '            "input": prompt,  # the question\n'
         '            "options": {"temperature": "0.7",  # a bit creative\n'
-        '                        "max_length": "300"}  # enough\n'
+        '                        "max_length": "300",  # enough\n'
+        "                        },\n"
         "        }\n"
         "    }\n"
         f'    return requests.post("{URL}", json=payload).json()["properties"]["output"]\n'
