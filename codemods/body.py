@@ -104,8 +104,9 @@ def trailing_comments(table: cst.Dict) -> dict[str, str]:
     for index, element in enumerate(elements):
         key = string_value(element.key) if isinstance(element, cst.DictElement) else None
         comma = element.comma
-        after = comma.whitespace_after if isinstance(comma, cst.Comma) else (
-            table.rbrace.whitespace_before if index == len(elements) - 1 else None)
+        after = comma.whitespace_after if isinstance(comma, cst.Comma) else None
+        if not isinstance(after, cst.ParenthesizedWhitespace) and index == len(elements) - 1:
+            after = table.rbrace.whitespace_before  # the last field's comment sits before the closing brace
         if key is not None and isinstance(after, cst.ParenthesizedWhitespace) and after.first_line.comment is not None:
             found[key] = after.first_line.comment.value
     return found
