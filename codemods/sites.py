@@ -354,7 +354,14 @@ class CallFinder:
         parts = self.resolver.parts(url_arg.value, scope)
         body_arg = call_arg(call, body_index, body_name) if body_name else None
         body = body_arg.value if body_arg else None
-        return HttpCall(call, scope, "POST" if body is not None else "GET", url_arg.value, parts, body, body, "helper", target)
+        inner = signature[4]
+        verb = inner.func.attr.value if isinstance(inner.func, cst.Attribute) else getattr(inner.func, "value", "")
+        if verb == "request":
+            method_arg = call_arg(inner, 0, "method")
+            method = (string_value(method_arg.value) or "") if method_arg else ""
+        else:
+            method = verb
+        return HttpCall(call, scope, method.upper(), url_arg.value, parts, body, body, "helper", target)
 
     def forwarder(self, function: cst.FunctionDef) -> Optional[Forwarder]:
         """(url position, url name, body position, body name, inner call) when ``function``
