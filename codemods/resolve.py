@@ -112,6 +112,7 @@ class _Bindings(cst.CSTVisitor):
 
     def __init__(self) -> None:
         self.values: dict[str, list[Optional[cst.BaseExpression]]] = {}
+        self.annotated: set[str] = set()  # ``name: type = value``: in a class body, a field an instance may override
         self.defs: dict[str, cst.CSTNode] = {}
         self.imports: dict[str, tuple[str, Optional[str], int]] = {}
         self.self_attrs: dict[str, list[tuple[cst.BaseExpression, cst.FunctionDef]]] = {}
@@ -135,6 +136,8 @@ class _Bindings(cst.CSTVisitor):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._targets(node.target, node.value)
+        if isinstance(node.target, cst.Name):
+            self.annotated.add(node.target.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._targets(node.target, None)
@@ -568,7 +571,11 @@ class Resolver:
             if owner.value in ("self", "cls"):
                 cls = self.index.enclosing_class(scope)
                 if cls is not None:
-                    return self._class_attr(cls, attr, depth) or self._instance_attr(cls, attr, node, depth)
+                    parts = self._class_attr(cls, attr, depth)
+                    if parts is not None and owner.value == "self" and self._overridable(cls, attr):
+                        # A dataclass/pydantic field, or set again on the instance: the class value is only a default.
+                        return (Dyn(node, cls, text_with_defaults(parts)),)
+                    return parts or self._instance_attr(cls, attr, node, depth)
             found = self.index.lookup(owner.value, scope)
             if found and found[0] == "def" and isinstance(found[2], cst.ClassDef):
                 return self._class_attr(found[2], attr, depth)
@@ -599,6 +606,19 @@ class Resolver:
                     if parts is not None:
                         return parts
         return None
+
+    def _overridable(self, cls: cst.ClassDef, attr: str, seen: int = 0) -> bool:
+        """``attr: str = "..."`` (a field) in the class or a base, or ``self.attr = ...`` in a method."""
+        if attr in self.index.bindings(cls).annotated or attr in self.index.self_attrs(cls).values:
+            return True
+        if seen > 8:
+            return False
+        for base in cls.bases:
+            if isinstance(base.value, cst.Name):
+                found = self.index.lookup(base.value.value, self.index.module)
+                if found and found[0] == "def" and isinstance(found[2], cst.ClassDef) and self._overridable(found[2], attr, seen + 1):
+                    return True
+        return False
 
     def _instance_attr(self, cls: cst.ClassDef, attr: str, node: cst.Attribute, depth: int) -> Parts | None:
         """``self.x`` assigned once in the class: its value, or a ``Dyn`` valid in every method."""
