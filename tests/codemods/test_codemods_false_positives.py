@@ -52,6 +52,15 @@ def predict(model, x):
 
 def local(prompt):
     return requests.post("http://localhost:8080/models/x/predictions", json={"properties": {"input": prompt}}).json()
+
+
+def test_api(client):
+    r = client.post("/api/predictions", json={"properties": {"input": "x"}}, headers={"Authorization": "Bearer t"})
+    return r.json()["properties"]["output"]
+
+
+def replicate_create(base, body):
+    return requests.post(f"{base}/predictions", json=body).json()["output"]
 '''
     result = transform(source, path="lookalike.py", context=MigrationContext(ModelMap.bundled()))
     assert result.code == source and result.findings == []
