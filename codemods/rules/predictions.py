@@ -222,9 +222,14 @@ def _in_logging(ctx: RuleContext, load: cst.Name) -> bool:
 
 
 def _unresolved_predictions(ctx: RuleContext, http: HttpCall) -> bool:
-    """A URL ``<unknown> + "/predictions"`` in a module that talks to the legacy host elsewhere."""
+    """``self.base_url + "/predictions"`` (a URL split over a class, its base passed in from elsewhere)
+    in a module that talks to the legacy host: worth a manual finding. Other ``<unknown>/predictions``
+    URLs (Replicate, a test client) are not this API's business."""
     parts = http.url_parts
     if not parts or not isinstance(parts[0], Dyn) or parts[0].default is not None or http.method != "POST":
+        return False
+    first = parts[0].node
+    if not (isinstance(first, cst.Attribute) and isinstance(first.value, cst.Name) and first.value.value == "self"):
         return False
     tail = parts[-1]
     if not (isinstance(tail, str) and tail.rstrip("/").endswith("/predictions")):
