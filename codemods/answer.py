@@ -27,7 +27,7 @@ def follow_answer(ctx: RuleContext, http: HttpCall, tracker: Tracker) -> None:
 
 def _helper_returns(ctx: RuleContext, http: HttpCall):
     """What a forwarding helper returns of the answer: "response", "json" or None (nothing)."""
-    inner = ctx.resolver and _inner_call(ctx, http)
+    inner = _inner_call(ctx, http)
     probe = Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits(), probe=True)
     try:
         probe.follow(inner, "response")
@@ -39,6 +39,7 @@ def _helper_returns(ctx: RuleContext, http: HttpCall):
 
 
 def _inner_call(ctx: RuleContext, http: HttpCall) -> cst.Call:
+    """The HTTP call inside a forwarding helper (the helper's signature is cached by the finder)."""
     from .sites import CallFinder
 
     signature = CallFinder(ctx.index, ctx.resolver).forwarder(http.forwarder)  # type: ignore[arg-type]
