@@ -39,7 +39,7 @@ def _helper_returns(ctx: RuleContext, http: HttpCall):
 
 
 def _inner_call(ctx: RuleContext, http: HttpCall) -> cst.Call:
-    """The HTTP call inside a forwarding helper (the helper's signature is cached by the finder)."""
+    """The HTTP call inside a forwarding helper, where its url parameter is sent."""
     from .sites import CallFinder
 
     signature = CallFinder(ctx.index, ctx.resolver).forwarder(http.forwarder)  # type: ignore[arg-type]
