@@ -289,12 +289,16 @@ def _process_notebook(data: bytes, outcome: FileOutcome, context: MigrationConte
         reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
         outcome.findings.append(_error(outcome.path, RULE_READ, f"cannot read notebook: {reason}"))
         return
+    from ionos_migrate.codemods import collect_constants
+
+    earlier: dict[str, str] = {}  # constants the cells above define: a URL set in cell 1 reaches cell 3
     for index, source in notebook.code_cells():
         masked = mask_ipython(source)
         if masked is None:
             continue  # a %%bash (or similar) cell: not Python
         python, taken = masked
-        new_python = _transform(python, outcome, context, cell=index)
+        new_python = _transform(python, outcome, context, cell=index, earlier=earlier)
+        earlier.update(collect_constants(python))
         if new_python is None:
             continue
         new_source = unmask_ipython(new_python, taken)
@@ -309,14 +313,15 @@ def _process_notebook(data: bytes, outcome: FileOutcome, context: MigrationConte
                 f"indent={notebook.indent}: content, metadata and outputs are the same"))
 
 
-def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, cell: int | None) -> str | None:
+def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, cell: int | None,
+               earlier: dict[str, str] | None = None) -> str | None:
     """The rewritten text, or None when there is nothing to write. Findings go to ``outcome``."""
     import libcst
 
     from ionos_migrate.codemods import transform
 
     try:
-        result = transform(source, path=outcome.path, context=context)
+        result = transform(source, path=outcome.path, context=context, earlier_constants=earlier)
     except libcst.ParserSyntaxError as exc:
         message, line, column = _syntax_error(source, exc)
         outcome.findings.append(_error(

@@ -179,6 +179,17 @@ def test_notebook_round_trip(tmp_path, cli):
     assert cli(tmp_path, "diff").exit_code == 0
 
 
+def test_notebook_cell_uses_a_url_constant_set_in_an_earlier_cell(tmp_path, cli):
+    setup = f'import requests\nPREDICT_URL = "{LEGACY_URL}"\n'
+    call = 'r = requests.post(PREDICT_URL, json={"properties": {"input": "hi"}})\nprint(r.json()["properties"]["output"])\n'
+    make_tree(tmp_path, {"nb.ipynb": notebook(setup, "%matplotlib inline\n", call)})
+    result = cli(tmp_path, "apply", "--report", "r.json")
+    assert result.exit_code == 0, result.output
+    cells = json.loads((tmp_path / "nb.ipynb").read_text("utf-8"))["cells"]
+    assert NEW_HOST in "".join(cells[3]["source"]) and '["choices"][0]' in "".join(cells[3]["source"])
+    assert [(f["cell"], f["status"]) for f in report(tmp_path / "r.json")["findings"]] == [(3, "migrated")]
+
+
 def test_legacy_urls_in_text_files_are_reported_never_rewritten(tmp_path, cli):
     env = f"IONOS_URL={LEGACY_URL}\n"
     make_tree(tmp_path, {".env": env, "deploy/values.yaml": f"url: {LEGACY_URL}\n"})
@@ -270,7 +281,7 @@ def test_a_rule_crashing_on_one_file_is_reported_the_run_finishes_and_exits_2(tm
 
     real = codemods.transform
 
-    def flaky(source, *, path, context):
+    def flaky(source, *, path, context, earlier_constants=None):
         if path.endswith("boom.py"):
             raise ValueError("rule bug")
         return real(source, path=path, context=context)
