@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
@@ -11,6 +10,7 @@ from ionos_migrate.compat import rules as mapping
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .api import Finding, MigrationContext, ProjectIndex, Status, Transformed
+from .constants import collect_constants, module_name  # noqa: F401 (re-exported)
 from .edits import ModuleEdits
 from .resolve import ModuleIndex, Resolver
 from .sites import CallFinder, HttpCall
@@ -71,18 +71,6 @@ class RuleContext:
         return current
 
 
-def module_name(path: str) -> str:
-    """``pkg/settings.py`` -> ``pkg.settings`` (best effort; relative imports fall back to suffix matching)."""
-    text = path.replace("\\", "/")
-    for suffix in (".py", ".ipynb"):
-        if text.endswith(suffix):
-            text = text[: -len(suffix)]
-    parts = [p for p in text.split("/") if p and p not in (".", "..")]
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
-
-
 _MARKER_CACHE: dict[int, tuple[ProjectIndex, tuple[str, ...]]] = {}
 
 
@@ -139,92 +127,3 @@ def transform(
         # Nesting deeper than the interpreter's stack (generated code): say so, change nothing.
         message = "the file nests too deeply for the analysis; check its legacy calls by hand"
         return Transformed(source, [Finding(path, 1, 1, 1, 1, "ionos-codemods", "error", message)])
-
-
-# --- the project-wide pass --------------------------------------------------
-
-
-def collect_constants(source: str, *, project: ProjectIndex | None = None, module: str = "") -> dict[str, str]:
-    """Module-level string constants: literals, ``+`` and f-strings of other constants, ``.format``/``%`` of them.
-
-    Uses the stdlib parser: this runs over every prefiltered file and must be
-    cheap. A file that does not parse has no constants. With ``project`` (the
-    constants of a first pass) and the file's dotted ``module`` name, constants
-    imported from other modules (``from config import BASE``) are followed too,
-    so a second pass resolves chains across files.
-    """
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return {}
-    imported: dict[str, str] = {}
-    constants: dict[str, str] = {}
-    for statement in tree.body:
-        targets: list[ast.expr] = []
-        if isinstance(statement, ast.ImportFrom) and project is not None:
-            imported.update(_imported_constants(statement, project, module))
-            continue
-        if isinstance(statement, ast.Assign):
-            targets, value = statement.targets, statement.value
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            targets, value = [statement.target], statement.value
-        else:
-            continue
-        text = _constant_value(value, {**imported, **constants})
-        for target in targets:
-            if isinstance(target, ast.Name):
-                if text is None:
-                    constants.pop(target.id, None)
-                else:
-                    constants[target.id] = text
-    return constants
-
-
-def _imported_constants(statement: ast.ImportFrom, project: ProjectIndex, module: str) -> dict[str, str]:
-    source = statement.module or ""
-    if statement.level:
-        package = module.split(".")[: -statement.level] if module else []
-        source = ".".join(package + ([source] if source else []))
-    table = project.constants.get(source, {})
-    return {(alias.asname or alias.name): table[alias.name] for alias in statement.names if alias.name in table}
-
-
-def _constant_value(node: ast.expr, known: dict[str, str]) -> str | None:
-    if isinstance(node, ast.Constant):
-        return node.value if isinstance(node.value, str) else None
-    if isinstance(node, ast.Name):
-        return known.get(node.id)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _constant_value(node.left, known), _constant_value(node.right, known)
-        return None if left is None or right is None else left + right
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        template = _constant_value(node.left, known)
-        values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
-        texts = [_constant_value(v, known) for v in values]
-        if template is None or None in texts or template.count("%s") != len(texts) or "%" in template.replace("%s", ""):
-            return None
-        return template % tuple(texts)
-    if isinstance(node, ast.JoinedStr):
-        out = []
-        for part in node.values:
-            if isinstance(part, ast.FormattedValue):
-                if part.conversion != -1 or part.format_spec is not None:
-                    return None
-                text = _constant_value(part.value, known)
-            else:
-                text = _constant_value(part, known)
-            if text is None:
-                return None
-            out.append(text)
-        return "".join(out)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
-        template = _constant_value(node.func.value, known)
-        args = [_constant_value(a, known) for a in node.args]
-        kwargs = {k.arg: _constant_value(k.value, known) for k in node.keywords if k.arg}
-        if template is None or None in args or None in kwargs.values() or len(kwargs) != len(node.keywords):
-            return None
-        try:
-            return template.format(*args, **kwargs)
-        except (IndexError, KeyError, ValueError):
-            return None
-    return None
