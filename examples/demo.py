@@ -38,7 +38,7 @@ def main() -> None:
         shutil.copytree(EXAMPLE, work / "after")
         step("list legacy call sites (exit 1: some found)", ["scan", "before", "--no-progress"], work, {1})
         step("dry run: the unified diff, nothing written (exit 1: changes proposed)",
-             ["diff", "before", "--no-progress", "--report", str(work / "report.md")], work, {1})
+             ["diff", "before", "--no-progress"], work, {1})
         step("rewrite the copy in place", ["apply", "after", "--no-progress"], work, {0, 1})
         step("prove it: run both against the offline emulator and compare",
              ["verify", "--before", "before", "--after", "after", "--", sys.executable, "main.py"], work, {0})
