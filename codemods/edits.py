@@ -14,6 +14,7 @@ from typing import Callable, Union
 import libcst as cst
 
 MARKER = "# ionos-migrate:"
+THIRD_PARTY = {"openai"}  # plain imports that go after the existing ones, not into the standard-library group
 Replacement = Callable[[cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel]]
 Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
 
@@ -221,8 +222,10 @@ def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, st
     present = _imported_modules(module)
     defined = _module_names(module)
     wanted = [name for name in imports if not _has_import(module, name, present)]
-    missing = [cst.parse_statement(_import_line(name) + "\n") for name in wanted if not name.startswith("from ")]
-    later = [cst.parse_statement(_import_line(name) + "\n") for name in wanted if name.startswith("from ")]
+    plain = [name for name in wanted if not name.startswith("from ")]
+    missing = [cst.parse_statement(_import_line(name) + "\n") for name in plain if name not in THIRD_PARTY]
+    later = [cst.parse_statement(_import_line(name) + "\n") for name in plain if name in THIRD_PARTY]
+    later += [cst.parse_statement(_import_line(name) + "\n") for name in wanted if name.startswith("from ")]
     if missing:  # standard-library imports go with the first plain imports, in name order
         first = _first_import(body)
         if first is not None:

@@ -26,6 +26,7 @@ from .resolve import (
     string_value,
     subscript_key,
 )
+from .status import StatusChecks, StatusError
 
 Key = Union[str, int]
 Groups = tuple  # one tuple of new keys per legacy key
@@ -89,6 +90,8 @@ class Tracker:
         self.reads = 0
         self._seen: set[tuple[int, str]] = set()
         self._depth = 0
+        self._response_value: Optional[cst.BaseExpression] = None  # ``r = <this>``: the response's one binding
+        self._status = StatusChecks(index, edits, self.loads_of)
 
     # -- entry points --
 
@@ -139,7 +142,14 @@ class Tracker:
         return None
 
     def _sdk_attribute(self, attribute: cst.Attribute, name: str, called: bool, call) -> None:
-        """Status handling around an SDK call: ``raise_for_status()`` goes (the SDK raises itself); others are manual."""
+        """Status handling around an SDK call: ``raise_for_status()`` goes (the SDK raises itself),
+        an ``if`` on ``status_code`` / ``ok`` becomes try/except openai.APIStatusError (codemods/status.py);
+        others are manual."""
+        if name in ("status_code", "ok") and not called:
+            try:
+                return self._status.handle(attribute, self._response_value)
+            except StatusError as exc:
+                raise ReadError(str(exc)) from None
         statement = self.index.parent(self.index.parent(call)) if called else None
         if name == "raise_for_status" and called and isinstance(self.index.parent(call), cst.Expr) and isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
             self.edits.remove(statement)
@@ -355,6 +365,8 @@ class Tracker:
         bindings = self.index.bindings(scope).values.get(name, [])
         if len(bindings) != 1:
             raise ReadError(f"{name!r} is assigned more than once; the tool cannot tell which value is read")
+        if kind == "response":
+            self._response_value = value
         for load in self.loads_of(name, scope):
             self.follow(load, kind)
 

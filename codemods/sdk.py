@@ -19,6 +19,7 @@ from .body import code
 from .edits import SiteEdits
 from .resolve import Scope, string_value
 from .sites import HttpCall
+from .status import StatusError, widen_handlers
 
 SYNC_CLIENT, ASYNC_CLIENT = "ionos_client", "ionos_async_client"
 SUPPORTED_LIBRARIES = ("requests", "httpx", "aiohttp")
@@ -138,6 +139,10 @@ def _bearer(value: cst.BaseExpression) -> cst.BaseExpression | None:
 def client_for(ctx, site: SiteEdits, http: HttpCall, awaited: bool) -> Client:
     """Plan the client's creation (module level or in the function) and return how to call it."""
     token, scope = token_expression(ctx, http)
+    try:
+        widen_handlers(ctx.index, site, http.call)  # the SDK's errors are not the HTTP library's
+    except StatusError as exc:
+        raise SdkError(str(exc)) from None
     is_async = awaited
     name = ASYNC_CLIENT if is_async else SYNC_CLIENT
     factory = "AsyncOpenAI" if is_async else "OpenAI"

@@ -240,10 +240,12 @@ def test_sdk_literal_token_is_not_moved_into_a_client():
     assert result.findings[0].status == "manual" and "Authorization" in result.findings[0].message
 
 
-def test_sdk_status_code_check_is_manual():
+def test_sdk_status_code_check_becomes_try_except():
     source = sdk_site('HEADERS = {"Authorization": "Bearer " + os.environ["T"]}', "    if r.status_code != 200:\n        return None\n")
     result = run(source, OPENAI)
-    assert result.findings[0].status == "manual" and "status_code" in result.findings[0].message
+    assert result.findings[0].status == "migrated"
+    assert "    try:\n        r = ionos_client.chat.completions.create(" in result.code
+    assert "    except openai.APIStatusError:\n        return None\n    return r.choices[0].message.content\n" in result.code
 
 
 def test_comments_on_the_fields_of_a_multiline_body_follow_them():

@@ -1,28 +1,44 @@
+import base64
 import os
 
 import requests
+import openai
+from openai import OpenAI
+
+
+def ionos_rag_messages(text, query, context):
+    """The legacy server-side RAG prompt (ionos-migrate): fill the placeholders, else a system message."""
+    if "{{.context}}" in text or "{{.collection_query}}" in text:
+        return [{"role": "user", "content": text.replace("{{.context}}", context).replace("{{.collection_query}}", query)}]
+    return [{"role": "system", "content": context}, {"role": "user", "content": text}]
+
 
 MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"
 TOKEN = os.environ["IONOS_API_TOKEN"]
 
 
 def summarise(question, collection):
-    endpoint = f"https://inference.de-txl.ionos.com/models/{MODEL}/predictions"
     body = {
-        "properties": {
-            "input": question,
-            "collectionId": collection,
-            "collectionQuery": question,
-            "options": {"max_length": "200", "temperature": "0.1"},
-        }
+        "model": "meta-llama/Llama-3.3-70B-Instruct",
+        "max_tokens": 200,
+        "temperature": 0.1,
     }
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
     try:
-        # ionos-migrate: the response's .status_code is used; with the openai SDK handle openai.APIStatusError instead (by hand), or use --target http
-        response = requests.post(endpoint, json=body, headers=headers)
-        if response.status_code == 200:
-            return response.json().get("properties", {}).get("output", "")
-    except requests.RequestException as exc:
+        ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=TOKEN)
+        _ionos_hits = requests.post("https://inference.de-txl.ionos.com/collections/" + str(collection) + "/query", json={"query": question, "limit": 5}, headers=headers).json()
+        _ionos_context = "\n\n".join(
+            base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
+            for match in _ionos_hits["properties"]["matches"]
+        )
+        body["messages"] = ionos_rag_messages(question, question, _ionos_context)
+        try:
+            response = ionos_client.chat.completions.create(**body)
+        except openai.APIStatusError:
+            pass
+        else:
+            return (response.choices[0].message.content or "")
+    except (requests.RequestException, openai.APIError) as exc:
         print("request failed:", exc)
     return None
 

@@ -1,7 +1,6 @@
 import json
 import os
-
-import requests
+import openai
 from openai import OpenAI
 
 URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
@@ -20,10 +19,12 @@ def with_get_chain(prompt):
 
 
 def with_loads(prompt):
-    # ionos-migrate: the response's .status_code is used; with the openai SDK handle openai.APIStatusError instead (by hand), or use --target http
-    r = requests.post(URL, json={"properties": {"input": prompt, "options": {"max_length": "30"}}}, headers=HEADERS)
-    if r.status_code == 200:
-        return json.loads(r.text)["properties"]["output"].strip()
+    try:
+        r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=30)
+    except openai.APIStatusError:
+        pass
+    else:
+        return r.choices[0].message.content.strip()
     return None
 
 
