@@ -2,8 +2,9 @@
 
 Walks the given paths for Python modules, notebooks and the text files that
 may carry a legacy URL (``.env``, YAML, JSON, TOML, shell, JS/TS,
-Dockerfiles). Honours ``.gitignore`` files (with ``pathspec``, as git reads
-them: deeper files win), ``--include``/``--exclude`` globs (gitignore
+Dockerfiles). Honours what git ignores (with ``pathspec``, with git's
+precedence: the user's ``core.excludesFile``, then ``.git/info/exclude``,
+then ``.gitignore`` files, deeper ones winning), ``--include``/``--exclude`` globs (gitignore
 syntax, relative to the scanned folder), and skips virtualenvs, VCS folders,
 ``node_modules`` and caches. A file named on the command line is taken even
 if ignored, but include/exclude still apply, to its path from the current
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Literal, Sequence
 
 from pathspec import GitIgnoreSpec
+
+from ionos_migrate.gitexcludes import exclude_files, work_tree_top
 
 Kind = Literal["python", "notebook", "text"]
 
@@ -89,39 +92,58 @@ class Filters:
 
 
 class GitIgnores:
-    """The ``.gitignore`` files that apply to a folder, outermost first."""
+    """The ignore files that apply to a folder, lowest precedence first: for each path, the last
+    spec with a pattern that matches it decides, as in git."""
 
     def __init__(self, specs: tuple[tuple[str, GitIgnoreSpec], ...] = ()) -> None:
-        self.specs = specs  # (base folder, spec)
+        self.specs = specs  # (base folder ending in a separator, spec)
 
     @classmethod
-    def above(cls, root: str) -> "GitIgnores":
-        """Those of the folders from the git work tree's top down to ``root``'s parent."""
-        folders = []
-        for folder in Path(root).parents:
-            folders.append(str(folder))
-            if (folder / ".git").exists():
-                break
-        else:
-            folders = []  # not in a git work tree: only the scanned tree's own files count
+    def at(cls, root: str) -> "GitIgnores":
+        """Those that apply in ``root``, lowest precedence first: the user's excludes file
+        (``core.excludesFile``), ``.git/info/exclude``, then the ``.gitignore`` files from the git
+        work tree's top down to ``root``. Outside a work tree, only the scanned tree's own
+        ``.gitignore`` files count."""
+        top = work_tree_top(Path(root))
+        if top is None:
+            return cls().entering(root)
         ignores = cls()
+        for path in exclude_files(top):
+            ignores = ignores.reading(path, base=str(top))
+        folders = [root]
+        for folder in Path(root).parents:
+            if not folder.is_relative_to(top):
+                break
+            folders.append(str(folder))
         for folder in reversed(folders):
             ignores = ignores.entering(folder)
         return ignores
 
     def entering(self, folder: str) -> "GitIgnores":
-        path = os.path.join(folder, ".gitignore")
+        return self.reading(os.path.join(folder, ".gitignore"), base=folder)
+
+    def reading(self, path: str | Path, *, base: str) -> "GitIgnores":
+        """These plus the patterns of file ``path`` (relative to ``base``), if it has any."""
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 spec = GitIgnoreSpec.from_lines(handle.read().splitlines())
         except OSError:
             return self
-        return GitIgnores(self.specs + ((folder, spec),))
+        if not any(pattern.include is not None for pattern in spec.patterns):
+            return self  # comments only, as in a fresh .git/info/exclude: nothing to check files against
+        base = os.path.join(base, "")
+        if self.specs and self.specs[-1][0] == base:
+            # Same base (the excludes files and the top .gitignore): one spec, patterns in precedence
+            # order, gives the same verdicts (the last matching pattern decides) at half the cost.
+            return GitIgnores(self.specs[:-1] + ((base, self.specs[-1][1] + spec),))
+        return GitIgnores(self.specs + ((base, spec),))
 
     def ignored(self, path: str, is_dir: bool) -> bool:
+        """``path`` lies under every spec's base (the walk builds it from there), so slicing gives the
+        relative path; ``os.path.relpath`` cost more than the matching on big trees."""
         verdict = False
         for base, spec in self.specs:
-            rel = os.path.relpath(path, base).replace(os.sep, "/") + ("/" if is_dir else "")
+            rel = path[len(base):].replace(os.sep, "/") + ("/" if is_dir else "")
             result = spec.check_file(rel).include
             if result is not None:
                 verdict = result
@@ -163,7 +185,7 @@ def _relative_to_cwd(path: Path) -> str:
 
 def _walk(root: Path, filters: Filters, gitignore: bool) -> Iterator[SourceFile]:
     top = str(root)
-    ignores_by_folder = {top: GitIgnores.above(top).entering(top) if gitignore else GitIgnores()}
+    ignores_by_folder = {top: GitIgnores.at(top) if gitignore else GitIgnores()}
     for folder, dirnames, filenames in os.walk(top):
         ignores = ignores_by_folder.pop(folder)
         prefix = folder[len(top) + 1:].replace(os.sep, "/") + "/" if folder != top else ""
