@@ -213,14 +213,14 @@ class LegacyService:
             except TranslationError as exc:
                 return error_answer(exc.status, exc.message)
         path = rules.OPENAI_IMAGES_PATH if isinstance(plan, ImageGenerationRequest) else rules.OPENAI_CHAT_PATH
-        answer = yield Outgoing("POST", self.openai_url(path), upstream_headers, plan.model_dump_json(exclude_none=True).encode())
+        answer = yield Outgoing("POST", self.openai_url(path), upstream_headers, translate.openai_request_json(plan))
         if answer.status >= 400:
             return upstream_error_answer(answer)
         try:
-            legacy = translate.to_legacy(answer.body, request, duration=time.perf_counter() - started)
+            legacy = translate.to_legacy_json(answer.body, request, duration=time.perf_counter() - started)
         except TranslationError as exc:
             return error_answer(exc.status, exc.message, trace_id=_trace(answer))
-        return json_answer(200, legacy.model_dump_json(exclude_none=True).encode(), trace_id=_trace(answer))
+        return json_answer(200, legacy, trace_id=_trace(answer))
 
     # --- helpers -------------------------------------------------------------
 
