@@ -13,7 +13,7 @@ from .sites import HttpCall
 
 def follow_answer(ctx: RuleContext, http: HttpCall, tracker: Tracker) -> None:
     if http.library == "urllib":
-        for opened in _urlopen_calls(ctx, http):
+        for opened in urlopen_calls(ctx, http):
             tracker.follow(opened, "response")
         return
     if http.forwarder is not None:
@@ -46,7 +46,7 @@ def _inner_call(ctx: RuleContext, http: HttpCall) -> cst.Call:
     return signature[4]
 
 
-def _urlopen_calls(ctx: RuleContext, http: HttpCall) -> list[cst.Call]:
+def urlopen_calls(ctx: RuleContext, http: HttpCall) -> list[cst.Call]:
     """``urlopen(req)`` for the ``Request`` of this site (directly or through a variable)."""
     parent = ctx.index.parent(http.call)
     if isinstance(parent, cst.Arg):

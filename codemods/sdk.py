@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Optional
 
 import libcst as cst
 from ionos_migrate.compat import rules as mapping
@@ -22,7 +23,7 @@ from .sites import HttpCall
 from .status import StatusError, widen_handlers
 
 SYNC_CLIENT, ASYNC_CLIENT = "ionos_client", "ionos_async_client"
-SUPPORTED_LIBRARIES = ("requests", "httpx", "aiohttp")
+SUPPORTED_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib")
 KEPT_KWARGS = {"timeout"}
 DROPPED_KWARGS = {"headers", "json", "data", "url", "method", "content"}
 OPENAI_FIELDS = {"model", "messages", "max_tokens", "temperature", "top_p", "prompt", "n", "size", "response_format"}
@@ -39,8 +40,20 @@ class Client:
 
 
 def check_call(http: HttpCall, awaited: bool) -> None:
-    if http.library not in SUPPORTED_LIBRARIES or http.forwarder is not None:
-        raise SdkError(f"--target openai supports requests and httpx calls, not {http.library}; use --target http here")
+    if http.library == "urlopen":
+        raise SdkError(
+            "urlopen() with a URL string sends no Authorization header of its own (an installed opener's?); "
+            "build the openai client by hand or use --target http"
+        )
+    if http.forwarder is not None:
+        raise SdkError(
+            f"the URL goes through {http.forwarder.name.value}(), a helper that forwards it to the HTTP call; "
+            "the openai SDK call needs the body and the answer in one place: move it by hand or use --target http"
+        )
+    if http.library not in SUPPORTED_LIBRARIES:
+        raise SdkError(f"--target openai supports requests, httpx, aiohttp and urllib Request calls, not {http.library}; use --target http here")
+    if http.library == "urllib" and len([a for a in http.call.args if a.keyword is None]) > 1:
+        raise SdkError("the urllib Request gets its data or headers positionally; move it to the openai SDK by hand")
     for arg in http.call.args:
         if arg.star:
             raise SdkError("the call unpacks arguments (** / *); move it to the openai SDK by hand")
@@ -59,15 +72,57 @@ def aiohttp_block(ctx, http: HttpCall) -> tuple[cst.With, str] | None:
     """``async with session.post(...) as resp:`` around an aiohttp call: the statement and ``resp``."""
     if http.library != "aiohttp":
         return None
-    item = ctx.index.parent(http.call)
+    block = with_block(ctx, http.call, asynchronous=True)
+    if block is None:
+        raise SdkError("an aiohttp call outside `async with session.post(...) as resp:`; move it to AsyncOpenAI by hand")
+    return block
+
+
+def with_block(ctx, call: cst.Call, *, asynchronous: bool) -> tuple[cst.With, str] | None:
+    """``[async] with <call> as resp:`` (the only item): the statement and ``resp``."""
+    item = ctx.index.parent(call)
     statement = ctx.index.parent(item)
     if (
-        isinstance(item, cst.WithItem) and isinstance(statement, cst.With) and statement.asynchronous is not None
+        isinstance(item, cst.WithItem) and isinstance(statement, cst.With) and (statement.asynchronous is not None) == asynchronous
         and len(statement.items) == 1 and item.asname is not None and isinstance(item.asname.name, cst.Name)
         and isinstance(statement.body, cst.IndentedBlock)
     ):
         return statement, item.asname.name.value
-    raise SdkError("an aiohttp call outside `async with session.post(...) as resp:`; move it to AsyncOpenAI by hand")
+    return None
+
+
+@dataclass
+class UrlOpening:
+    """Where a ``urllib.request.Request`` is sent: ``urlopen(req, timeout=...)``."""
+
+    call: cst.Call  # the urlopen(...) call
+    request_statement: Optional[cst.SimpleStatementLine]  # ``req = Request(...)``; None when built inline
+
+
+def urllib_opening(ctx, http: HttpCall) -> UrlOpening | None:
+    """The one ``urlopen()`` of a urllib Request site; the SDK call replaces it and the Request goes."""
+    if http.library != "urllib":
+        return None
+    from .answer import urlopen_calls
+    from .response import ReadError
+
+    try:
+        openers = urlopen_calls(ctx, http)
+    except ReadError as exc:
+        raise SdkError(str(exc)) from None
+    if len(openers) != 1:
+        raise SdkError("the urllib Request is opened more than once; move it to the openai SDK by hand")
+    opener = openers[0]
+    for position, arg in enumerate(opener.args):
+        if position and (arg.keyword is None or arg.keyword.value not in KEPT_KWARGS):
+            raise SdkError(f"urlopen() gets {code(arg)}, which the openai SDK has no place for; move it by hand")
+    assignment = ctx.index.parent(http.call)
+    if not isinstance(assignment, cst.Assign):
+        return UrlOpening(opener, None)
+    statement = ctx.index.parent(assignment)
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        raise SdkError("the urllib Request is built in a statement that does more; move it to the openai SDK by hand")
+    return UrlOpening(opener, statement)
 
 
 def token_expression(ctx, http: HttpCall) -> tuple[cst.BaseExpression, Scope]:
@@ -139,8 +194,11 @@ def _bearer(value: cst.BaseExpression) -> cst.BaseExpression | None:
 def client_for(ctx, site: SiteEdits, http: HttpCall, awaited: bool) -> Client:
     """Plan the client's creation (module level or in the function) and return how to call it."""
     token, scope = token_expression(ctx, http)
+    opening = urllib_opening(ctx, http)
+    sent = opening.call if opening is not None else http.call  # urllib: the request goes out at urlopen()
     try:
-        widen_handlers(ctx.index, site, http.call)  # the SDK's errors are not the HTTP library's
+        for call in {http.call, sent}:
+            widen_handlers(ctx.index, site, call)  # the SDK's errors are not the HTTP library's
     except StatusError as exc:
         raise SdkError(str(exc)) from None
     is_async = awaited
@@ -162,7 +220,7 @@ def client_for(ctx, site: SiteEdits, http: HttpCall, awaited: bool) -> Client:
     else:
         if scope is not http.scope and not isinstance(scope, cst.Module):
             raise SdkError("the token is only known in another function; build the openai client by hand")
-        statement = ctx.statement_of(http.call)
+        statement = ctx.statement_of(sent)
         if not isinstance(statement, (cst.SimpleStatementLine, cst.With)) or not isinstance(ctx.index.parent(statement), cst.IndentedBlock):
             raise SdkError("the call is not a plain statement in a function; build the openai client by hand")
         site.insert_before(statement, creation)
@@ -195,7 +253,10 @@ def _names(node: cst.CSTNode):
         stack.extend(current.children)
 
 
-def call_code(client: Client, endpoint: str, fields: list[tuple[str, str]], http: HttpCall, spread: str | None) -> str:
+def call_code(
+    client: Client, endpoint: str, fields: list[tuple[str, str]], http: HttpCall, spread: str | None,
+    options_from: cst.Call | None = None,
+) -> str:
     """``ionos_client.chat.completions.create(model=..., ...)``: standard fields as keywords, the rest in extra_body."""
     method = {"chat": "chat.completions.create", "image": "images.generate", "models": "models.list"}[endpoint]
     args = []
@@ -207,7 +268,7 @@ def call_code(client: Client, endpoint: str, fields: list[tuple[str, str]], http
         rendered.append("extra_body={" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in extra) + "}")
     if spread is not None:
         rendered.append(f"**{spread}")
-    for arg in http.call.args:
+    for arg in [*http.call.args, *(options_from.args if options_from is not None else ())]:  # urllib: urlopen(req, timeout=...)
         if arg.keyword is not None and arg.keyword.value in KEPT_KWARGS:
             rendered.append(f"{arg.keyword.value}={code(arg.value)}")
     return f"{client.name}.{method}({', '.join(rendered)})"

@@ -22,6 +22,9 @@ from .sdk import (
     call_code,
     check_call,
     client_for,
+    UrlOpening,
+    urllib_opening,
+    with_block,
 )
 from .sites import HttpCall
 
@@ -48,6 +51,8 @@ def write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBo
             raise SiteError(f"{body.helper.name.value}() builds the body and is called from {len(callers)} places; rewrite them together by hand")
     assert http.body is not None
     comments = field_comments(body, fields)
+    opening = urllib_opening(ctx, http) if client is not None else None
+    options_from = opening.call if opening is not None else None
     if client is None:
         if body.helper is None:
             site.set(body.anchor, cst.parse_expression(dict_code(fields, body.anchor, comments)))
@@ -57,24 +62,46 @@ def write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBo
         return
     if body.helper is not None:
         site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields[1:]), body.anchor, comments)))
-        call = call_code(client, kind, model_field, http, spread=code(http.body))
+        call = call_code(client, kind, model_field, http, spread=code(http.body), options_from=options_from)
     elif body.anchor is http.body:
-        call = call_code(client, kind, fields, http, spread=None)
+        call = call_code(client, kind, fields, http, spread=None, options_from=options_from)
     else:
         site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields), body.anchor, comments)))
-        call = call_code(client, kind, [], http, spread=code(http.body))
+        call = call_code(client, kind, [], http, spread=code(http.body), options_from=options_from)
+    if opening is not None:
+        return _write_urlopen(ctx, site, opening, call)
     block = aiohttp_block(ctx, http)
     if block is None:
         site.set(http.call, cst.parse_expression(call))
         return
-    statement, name = block  # async with session.post(...) as resp: BODY  ->  resp = await ...; BODY
-    assignment = cst.parse_statement(f"{name} = await {call}\n")
+    _unwrap_with(site, block, f"await {call}")  # async with session.post(...) as resp: BODY  ->  resp = await ...; BODY
+
+
+def _unwrap_with(site: SiteEdits, block: tuple[cst.With, str], value: str, comments=()) -> None:
+    """``with <call> as resp: BODY`` -> ``resp = <value>`` followed by BODY."""
+    statement, name = block
+    assignment = cst.parse_statement(f"{name} = {value}\n")
 
     def unwrap(updated):
-        first = assignment.with_changes(leading_lines=updated.leading_lines)
+        first = assignment.with_changes(leading_lines=[*comments, *updated.leading_lines])
         return cst.FlattenSentinel([first, *updated.body.body])
 
     site.with_(statement, unwrap)
+
+
+def _write_urlopen(ctx: RuleContext, site: SiteEdits, opening: UrlOpening, call: str) -> None:
+    """``req = Request(...)`` goes (its comments move down); ``urlopen(req, ...)`` becomes the SDK call."""
+    comments = []
+    if opening.request_statement is not None:
+        comments = [line for line in opening.request_statement.leading_lines if line.comment is not None]
+        site.remove(opening.request_statement)
+    block = with_block(ctx, opening.call, asynchronous=False)
+    if block is not None:
+        _unwrap_with(site, block, call, comments)
+        return
+    if comments:
+        raise SiteError("comments above the urllib Request would be lost; move it to the openai SDK by hand")
+    site.set(opening.call, cst.parse_expression(call))
 
 
 def remove_inlined(ctx: RuleContext, site: SiteEdits, body: LegacyBody) -> None:

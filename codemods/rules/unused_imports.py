@@ -42,6 +42,8 @@ def _loads(ctx: RuleContext, name: str):
             parent = ctx.index.parent(node)
             if isinstance(parent, (cst.ImportAlias, cst.AsName)):
                 continue
+            if isinstance(parent, cst.Attribute) and isinstance(ctx.index.parent(parent), cst.ImportAlias):
+                continue  # ``import urllib.request`` names urllib, it does not use it
             if isinstance(parent, cst.Attribute) and parent.attr is node:
                 continue
             if isinstance(parent, cst.Arg) and parent.keyword is node:

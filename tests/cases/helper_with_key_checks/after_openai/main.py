@@ -17,7 +17,7 @@ def call_hub(url, payload):
 
 
 def chat(prompt):
-    # ionos-migrate: --target openai supports requests and httpx calls, not helper; use --target http here
+    # ionos-migrate: the URL goes through call_hub(), a helper that forwards it to the HTTP call; the openai SDK call needs the body and the answer in one place: move it by hand or use --target http
     result = call_hub(CHAT_URL, {"type": "prediction", "properties": {"input": prompt, "options": {"max_length": "60"}}})
     if "properties" in result and "output" in result["properties"]:
         return result["properties"]["output"]

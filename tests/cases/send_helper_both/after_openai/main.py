@@ -20,7 +20,7 @@ def new_style(prompt):
 
 
 def old_style(prompt):
-    # ionos-migrate: --target openai supports requests and httpx calls, not helper; use --target http here
+    # ionos-migrate: the URL goes through send(), a helper that forwards it to the HTTP call; the openai SDK call needs the body and the answer in one place: move it by hand or use --target http
     answer = send(LEGACY, {"properties": {"input": prompt, "options": {"max_length": "20"}}})
     return answer["properties"]["output"]
 

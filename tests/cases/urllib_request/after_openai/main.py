@@ -1,21 +1,15 @@
 import json
 import os
-import urllib.request
+from openai import OpenAI
 
 MODEL_ID = "b18b18de-92c3-466e-81a8-e5df91890091"
 
 
 def generate(prompt):
-    payload = {"properties": {"input": prompt, "options": {"max_length": "100"}}}
-    # ionos-migrate: --target openai supports requests and httpx calls, not urllib; use --target http here
-    req = urllib.request.Request(
-        f"https://inference.de-txl.ionos.com/models/{MODEL_ID}/predictions",
-        data=json.dumps(payload).encode("utf-8"),
-        headers={"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read())["properties"]["output"]
+    payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 100}
+    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+    resp = ionos_client.chat.completions.create(**payload, timeout=30)
+    return resp.choices[0].message.content
 
 
 if __name__ == "__main__":

@@ -1,0 +1,96 @@
+"""--target openai: a ``urllib.request.Request`` sent with ``urlopen()`` becomes one SDK call, or stays as it was.
+
+The runnable case tests/cases/urllib_request proves the rewrite through the real openai
+package (test_codemods_verify.py); these pin the shapes it accepts and refuses.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from ionos_migrate.codemods import MigrationContext, transform
+from ionos_migrate.compat.model_map import ModelMap
+
+URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+OPENAI = MigrationContext(ModelMap.bundled(), target="openai")
+HEADERS = '{"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}'
+CREATE = 'ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}]'
+
+
+def migrate(source: str):
+    result = transform(source, path="m.py", context=OPENAI)
+    cst.parse_module(result.code)
+    again = transform(result.code, path="m.py", context=OPENAI)
+    assert again.code == result.code, "not idempotent"
+    return result
+
+
+def module(body: str, imports: str = "import json\nimport os\nimport urllib.request\n") -> str:
+    return f"{imports}\n\ndef ask(prompt):\n{body}"
+
+
+REQUEST = (
+    "    # the request\n"
+    f'    req = urllib.request.Request("{URL}", data=json.dumps({{"properties": {{"input": prompt}}}}).encode(), '
+    f'headers={HEADERS}, method="POST")\n'
+)
+
+
+def test_with_urlopen_becomes_the_call_and_the_request_goes():
+    source = module(REQUEST + "    with urllib.request.urlopen(req, timeout=5) as resp:\n        return json.loads(resp.read())[\"properties\"][\"output\"]\n")
+    result = migrate(source)
+    assert result.findings[0].status == "migrated"
+    assert "urllib" not in result.code.replace("import urllib.request\n", "") and "import urllib.request" not in result.code
+    assert (
+        "    # the request\n"
+        "    ionos_client = OpenAI(base_url=\"https://openai.inference.de-txl.ionos.com/v1\", api_key=os.environ[\"IONOS_API_TOKEN\"])\n"
+        f"    resp = {CREATE}, timeout=5)\n"
+        "    return resp.choices[0].message.content\n"
+    ) in result.code
+
+
+def test_urlopen_outside_a_with_is_replaced_in_place():
+    source = module(
+        f'    request = urllib.request.Request("{URL}", data=json.dumps({{"properties": {{"input": prompt}}}}).encode(), headers={HEADERS})\n'
+        '    return json.loads(urllib.request.urlopen(request).read())["properties"]["output"]\n'
+    )
+    result = migrate(source)
+    assert result.findings[0].status == "migrated"
+    assert f"    return {CREATE}).choices[0].message.content\n" in result.code
+    assert "request = " not in result.code
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        # urlopen options the SDK has no place for
+        (REQUEST + "    with urllib.request.urlopen(req, context=None) as resp:\n        return json.loads(resp.read())[\"properties\"][\"output\"]\n", "context=None"),
+        # opened twice
+        (REQUEST + "    urllib.request.urlopen(req)\n    with urllib.request.urlopen(req) as resp:\n        return json.loads(resp.read())[\"properties\"][\"output\"]\n", "more than once"),
+        # the status of the answer is read
+        (REQUEST + "    with urllib.request.urlopen(req) as resp:\n        print(resp.status)\n        return json.loads(resp.read())[\"properties\"][\"output\"]\n", "status"),
+        # urllib's errors are caught: the SDK raises its own
+        (
+            "    try:\n" + REQUEST.replace("\n    ", "\n        ").replace("    # the", "        # the", 1)
+            + "        with urllib.request.urlopen(req) as resp:\n            return json.loads(resp.read())[\"properties\"][\"output\"]\n"
+            "    except urllib.error.HTTPError:\n        return None\n",
+            "urllib.error.HTTPError",
+        ),
+    ],
+)
+def test_urllib_shapes_the_sdk_cannot_take_faithfully_are_manual(body, why):
+    result = migrate(module(body))
+    assert result.findings[0].status == "manual"
+    assert why in result.findings[0].message
+    assert "ionos_client" not in result.code and "urllib.request.Request(" in result.code
+
+
+def test_urlopen_with_a_url_string_says_where_the_token_is_missing():
+    source = module(
+        f'    with urllib.request.urlopen("{URL}", data=json.dumps({{"properties": {{"input": prompt}}}}).encode()) as resp:\n'
+        '        return json.loads(resp.read())["properties"]["output"]\n'
+    )
+    result = migrate(source)
+    assert result.findings[0].status == "manual"
+    assert "Authorization" in result.findings[0].message
