@@ -42,7 +42,8 @@ def main() -> None:
         step("rewrite the copy in place", ["apply", "after", "--no-progress"], work, {0, 1})
         step("prove it: run both against the offline emulator and compare",
              ["verify", "--before", "before", "--after", "after", "--", sys.executable, "main.py"], work, {0})
-        step("the migrated copy has nothing left to migrate (exit 0)", ["scan", "after", "--no-progress"], work, {0})
+        step("the migrated copy has no legacy call site left (exit 0; info lines name constants to remove)",
+             ["scan", "after", "--no-progress"], work, {0})
     print(f"\n{EXAMPLE} was not modified. Try: ionos-migrate diff {EXAMPLE.relative_to(Path.cwd()) if EXAMPLE.is_relative_to(Path.cwd()) else EXAMPLE} --report report.html")
 
 

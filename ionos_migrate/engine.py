@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ionos_migrate.codemods.api import Finding, MigrationContext, ProjectIndex
 from ionos_migrate.discovery import SourceFile, discover, in_shard
+from ionos_migrate.leftovers import leftover_constant_findings
 from ionos_migrate.notebooks import NotebookError, mask_ipython, read_notebook, unmask_ipython
 from ionos_migrate.prefilter import markers, prefilter
 from ionos_migrate.sourcetext import SourceDecodeError, decode_python, to_newline_style
@@ -257,17 +258,20 @@ def process_file(file: SourceFile, context: MigrationContext) -> FileOutcome:
     if file.kind == "notebook":
         _process_notebook(data, outcome, context)
     else:
-        _process_module(data, outcome, context)
+        _process_module(data, outcome, context, module=module_keys(file)[0])
     return outcome
 
 
-def _process_module(data: bytes, outcome: FileOutcome, context: MigrationContext) -> None:
+def _process_module(data: bytes, outcome: FileOutcome, context: MigrationContext, *, module: str) -> None:
     try:
         source = decode_python(data)
     except SourceDecodeError as exc:
         outcome.findings.append(_error(outcome.path, RULE_READ, str(exc), line=exc.line))
         return
     new_text = _transform(source.text, outcome, context, cell=None)
+    if outcome.parsed:  # constants the codemods leave holding a retired URL
+        outcome.findings.extend(leftover_constant_findings(
+            outcome.path, source.text, new_text, project=context.project, module=module))
     if new_text is None:
         return
     new_text = to_newline_style(new_text, source.newline)

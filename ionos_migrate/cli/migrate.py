@@ -218,8 +218,8 @@ def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
 def _print_results(command: str, result: RunResult, written: bool) -> None:
     if command == "diff":
         _print_diff(result)
-        for finding in result.findings:  # what the diff cannot show: sites left for a human
-            if finding.status in ("manual", "error"):
+        for finding in result.findings:  # what the diff cannot show: sites left for a human, notes
+            if finding.status in ("manual", "error", "info"):
                 click.echo(_finding_line(finding), err=True)
     else:
         for finding in result.findings:
@@ -256,7 +256,8 @@ def _print_summary(command: str, result: RunResult, written: bool) -> None:
 
     summary = result.summary()
     outcome = ": files written" if written else "" if command == "scan" else ": nothing written"
-    title = f"ionos-migrate {command}{outcome}"
+    notes = summary["info"]  # no column for them (the table must fit 80 columns): the title says so
+    title = f"ionos-migrate {command}{outcome}" + (f" ({notes} info note{'s' * (notes != 1)} above)" if notes else "")
     table = Table(title=title, title_justify="left")
     for label in TERMINAL_LABELS.values():
         table.add_column(label, justify="right")
