@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
 
 import libcst as cst
 from ionos_migrate.compat import rules as mapping
@@ -96,7 +95,7 @@ class UrlOpening:
     """Where a ``urllib.request.Request`` is sent: ``urlopen(req, timeout=...)``."""
 
     call: cst.Call  # the urlopen(...) call
-    request_statement: Optional[cst.SimpleStatementLine]  # ``req = Request(...)``; None when built inline
+    request_statement: cst.SimpleStatementLine | None  # ``req = Request(...)``; None when built inline
 
 
 def urllib_opening(ctx, http: HttpCall) -> UrlOpening | None:

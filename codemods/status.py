@@ -20,8 +20,8 @@ and a handler that reads attributes of the exception.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Optional
 
 import libcst as cst
 
@@ -56,9 +56,9 @@ class StatusChecks:
         self.index = index
         self.edits = edits
         self.loads_of = loads_of
-        self.plan: Optional[_Plan] = None
+        self.plan: _Plan | None = None
 
-    def handle(self, attribute: cst.Attribute, response_value: Optional[cst.BaseExpression]) -> None:
+    def handle(self, attribute: cst.Attribute, response_value: cst.BaseExpression | None) -> None:
         """``r.status_code`` / ``r.ok``: part of a check that moves to try/except, or StatusError."""
         if self.plan is None:
             self.plan = self._plan(attribute, response_value)
@@ -127,13 +127,13 @@ class StatusChecks:
             "handle openai.APIStatusError by hand, or use --target http"
         )
 
-    def _statement_before(self, check: cst.If) -> Optional[cst.CSTNode]:
+    def _statement_before(self, check: cst.If) -> cst.CSTNode | None:
         block = self.index.parent(check)
         siblings = list(getattr(block, "body", ()))
         position = siblings.index(check)
         return siblings[position - 1] if position > 0 else None
 
-    def _inside(self, node: cst.CSTNode, container: Optional[cst.CSTNode]) -> bool:
+    def _inside(self, node: cst.CSTNode, container: cst.CSTNode | None) -> bool:
         if container is None:
             return False
         return node is container or any(parent is container for parent in self.index.ancestors(node))
@@ -153,7 +153,7 @@ class StatusChecks:
         if above:
             self.edits.before[check] = above + self.edits.before.get(check, [])
 
-    def _write_try(self, statement: cst.CSTNode, check: cst.If, success: bool, error: Optional[str]) -> None:
+    def _write_try(self, statement: cst.CSTNode, check: cst.If, success: bool, error: str | None) -> None:
         """The call statement goes away; the check becomes try (the call) / except (failure) / else (success)."""
         held: dict[str, cst.CSTNode] = {}
 
@@ -181,7 +181,7 @@ class StatusChecks:
         self.edits.with_(check, make_try)
 
 
-def _assigns(statement: Optional[cst.CSTNode], name: str, value: cst.BaseExpression) -> bool:
+def _assigns(statement: cst.CSTNode | None, name: str, value: cst.BaseExpression) -> bool:
     """``name = value`` as the whole statement."""
     if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
         return False
@@ -221,7 +221,7 @@ def _is_read(node: cst.BaseExpression, name: str, attribute: str) -> bool:
     )
 
 
-def _leaves(block: Optional[cst.BaseSuite]) -> bool:
+def _leaves(block: cst.BaseSuite | None) -> bool:
     """The block always ends in raise/return/continue/break, so nothing after it runs."""
     if not isinstance(block, cst.IndentedBlock) or not block.body:
         return False

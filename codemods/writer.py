@@ -17,12 +17,12 @@ from .response import CHAT, Tracker
 from .sdk import (
     Client,
     SdkError,
+    UrlOpening,
     aiohttp_block,
     body_dict_fields,
     call_code,
     check_call,
     client_for,
-    UrlOpening,
     urllib_opening,
     with_block,
 )
@@ -68,6 +68,11 @@ def write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBo
     else:
         site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields), body.anchor, comments)))
         call = call_code(client, kind, [], http, spread=code(http.body), options_from=options_from)
+    send_through_sdk(ctx, site, http, call, opening)
+
+
+def send_through_sdk(ctx: RuleContext, site: SiteEdits, http: HttpCall, call: str, opening: UrlOpening | None) -> None:
+    """The SDK call ``call`` takes the place of the request: the call itself, ``urlopen(req)``, or ``async with``."""
     if opening is not None:
         return _write_urlopen(ctx, site, opening, call)
     block = aiohttp_block(ctx, http)

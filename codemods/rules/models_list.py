@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import libcst as cst
 from ionos_migrate.compat import rules as mapping
 
-from ..answer import follow_answer
+from ..answer import follow_answer, urlopen_calls
 from ..core import RuleContext, SiteError
 from ..edits import SiteEdits
 from ..response import MODELS, ReadError, Tracker
-from ..sdk import SdkError, call_code, check_call, client_for
+from ..sdk import SdkError, call_code, urllib_opening
 from ..sites import classify
 from ..urls import write_urls
+from ..writer import sdk_client, send_through_sdk
 from . import Rule
 
 RULE_ID = "ionos-models-list"
@@ -39,6 +39,8 @@ def run(ctx: RuleContext) -> None:
         ctx.claimed.add(http.call)
         if sdk:
             ctx.replaced_names.append(http.call)
+            if http.library == "urllib":  # and urlopen(req) with it
+                ctx.replaced_names.extend(urlopen_calls(ctx, http))
         else:
             urls.append((http.url, site.url, http))
         notes = ["item ids are model names now (the legacy ids were UUIDs)"] + tracker.notes
@@ -49,13 +51,14 @@ def run(ctx: RuleContext) -> None:
 
 
 def _sdk_call(ctx: RuleContext, site: SiteEdits, http) -> None:
-    awaited = isinstance(ctx.index.parent(http.call), cst.Await)
+    client = sdk_client(ctx, site, http)
+    assert client is not None
     try:
-        check_call(http, awaited)
-        client = client_for(ctx, site, http, awaited)
+        opening = urllib_opening(ctx, http)
     except SdkError as exc:
         raise SiteError(str(exc)) from None
-    site.set(http.call, cst.parse_expression(call_code(client, "models", [], http, spread=None)))
+    options_from = opening.call if opening is not None else None
+    send_through_sdk(ctx, site, http, call_code(client, "models", [], http, spread=None, options_from=options_from), opening)
 
 
 RULE = Rule(RULE_ID, run, order=20)

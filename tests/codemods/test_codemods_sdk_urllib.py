@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
-
 from ionos_migrate.codemods import MigrationContext, transform
 from ionos_migrate.compat.model_map import ModelMap
 
@@ -94,3 +93,15 @@ def test_urlopen_with_a_url_string_says_where_the_token_is_missing():
     result = migrate(source)
     assert result.findings[0].status == "manual"
     assert "Authorization" in result.findings[0].message
+
+
+def test_models_list_through_a_urllib_request():
+    source = module(
+        f'    req = urllib.request.Request("https://inference.de-txl.ionos.com/models", headers={HEADERS})\n'
+        "    with urllib.request.urlopen(req, timeout=3) as resp:\n"
+        '        return [m["properties"]["name"] for m in json.loads(resp.read())["items"]]\n'
+    )
+    result = migrate(source)
+    assert result.findings[0].status == "migrated"
+    assert "    resp = ionos_client.models.list(timeout=3)\n    return [m.id for m in resp.data]\n" in result.code
+    assert "urllib" not in result.code
