@@ -132,7 +132,7 @@ def _bodies(ctx: RuleContext, http: HttpCall) -> list[tuple[LegacyBody, cst.Base
     if not found or found[0] != "param" or not isinstance(found[1], cst.FunctionDef):
         return [(read_body(http.body, http.scope, ctx.resolver), http.body, http.scope)]
     function = found[1]
-    if ctx.context.target == "openai" or http.forwarder is not None:
+    if http.forwarder is not None:
         raise SiteError(f"the body is a parameter of {function.name.value}(); rewrite it by hand")
     names = [p.name.value for p in list(function.params.posonly_params) + list(function.params.params)]
     offset = 1 if names[:1] in (["self"], ["cls"]) else 0

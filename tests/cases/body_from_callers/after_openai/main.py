@@ -1,25 +1,23 @@
 import os
-
-import requests
+from openai import OpenAI
 
 URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
 HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
+ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
 
 
 def query_ionos(payload):
-    # ionos-migrate: the body is a parameter of query_ionos(); rewrite it by hand
-    r = requests.post(URL, json=payload, headers=HEADERS)
-    r.raise_for_status()
-    return r.json()
+    r = ionos_client.chat.completions.create(**payload)
+    return r
 
 
 def summarise(text):
-    payload = {"properties": {"input": f"Summarise: {text}", "options": {"max_length": "100"}}}
-    return query_ionos(payload)["properties"]["output"]
+    payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": f"Summarise: {text}"}], "max_tokens": 100}
+    return query_ionos(payload).choices[0].message.content
 
 
 def translate(text):
-    return query_ionos({"properties": {"input": f"Translate: {text}", "options": {"max_length": "200", "temperature": "0"}}})["properties"]["output"]
+    return query_ionos({"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": f"Translate: {text}"}], "max_tokens": 200, "temperature": 0.0}).choices[0].message.content
 
 
 if __name__ == "__main__":
