@@ -83,7 +83,7 @@ def _configured_excludes_file(top: Path) -> str | None:
         try:
             result = subprocess.run(
                 [git, "-C", str(top), "config", "--type=path", "--get", "core.excludesFile"],
-                capture_output=True, text=True, timeout=GIT_CONFIG_TIMEOUT,
+                capture_output=True, text=True, timeout=GIT_CONFIG_TIMEOUT, check=False,
             )
         except (OSError, subprocess.SubprocessError):
             result = None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
 
 from engine_helpers import MODEL, make_tree, run_subprocess
 from ionos_migrate.leftovers import RULE_LEGACY_CONSTANT, is_retired_url
-from test_engine_reports import SCHEMA
+
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 
 SETTINGS = f'''"""Settings."""
 
@@ -81,7 +83,7 @@ def test_sarif_has_the_constant_as_a_note_and_stays_valid(project, cli):
     cli(project, "apply", "--no-progress")
     cli(project, "scan", "--no-progress", "--report", "after.sarif")
     data = report(project / "after.sarif")
-    jsonschema.validate(data, SCHEMA)
+    jsonschema.validate(data, SARIF_SCHEMA)
     [result] = data["runs"][0]["results"]
     assert result["ruleId"] == RULE_LEGACY_CONSTANT and result["level"] == "note"
     assert result["message"]["text"].startswith("[info] PREDICT_URL still holds")
