@@ -45,10 +45,7 @@ def check_call(http: HttpCall, awaited: bool) -> None:
             "build the openai client by hand or use --target http"
         )
     if http.forwarder is not None:
-        raise SdkError(
-            f"the URL goes through {http.forwarder.name.value}(), a helper that forwards it to the HTTP call; "
-            "the openai SDK call needs the body and the answer in one place: move it by hand or use --target http"
-        )
+        raise SdkError(f"the URL goes through {http.forwarder.name.value}(), a helper that forwards it; move it by hand or use --target http")
     if http.library not in SUPPORTED_LIBRARIES:
         raise SdkError(f"--target openai supports requests, httpx, aiohttp and urllib Request calls, not {http.library}; use --target http here")
     if http.library == "urllib" and len([a for a in http.call.args if a.keyword is None]) > 1:
@@ -122,6 +119,95 @@ def urllib_opening(ctx, http: HttpCall) -> UrlOpening | None:
     if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
         raise SdkError("the urllib Request is built in a statement that does more; move it to the openai SDK by hand")
     return UrlOpening(opener, statement)
+
+
+PLAIN_HELPER_KWARGS = {"json", "headers", "timeout"}
+
+
+def forwarded_call(ctx, http: HttpCall) -> HttpCall:
+    """The HTTP call of a forwarding helper the SDK call can stand in for, at this caller only.
+
+    The helper must do nothing but send: ``def send(url, payload):`` then
+    ``r = requests.post(url, json=payload, headers=H, timeout=T)``, an optional
+    ``r.raise_for_status()`` (the SDK raises itself) and ``return r.json()`` / ``return r``
+    (or ``return requests.post(...).json()``), with ``H`` and ``T`` module-level. Other
+    callers keep using the helper, which stays as it is.
+    """
+    from .sites import CallFinder
+
+    helper = http.forwarder
+    assert helper is not None
+    signature = CallFinder(ctx.index, ctx.resolver).forwarder(helper)
+    refuse = f"{helper.name.value}() does more than send the request; move this call to the openai SDK by hand or use --target http"
+    if signature is None or helper.asynchronous is not None or helper.decorators:
+        raise SdkError(refuse)
+    _url_index, url_name, _body_index, body_name, inner = signature
+    params = helper.params
+    names = [p.name.value for p in [*params.posonly_params, *params.params]]
+    if names != [url_name, body_name] or params.star_arg is not cst.MaybeSentinel.DEFAULT or params.kwonly_params or params.star_kwarg:
+        raise SdkError(refuse)
+    if len(http.call.args) != 2 or any(a.star or (a.keyword is not None and a.keyword.value not in names) for a in http.call.args):
+        raise SdkError(refuse)
+    if not _only_sends(ctx, helper, inner):
+        raise SdkError(refuse)
+    module = inner.func.value if isinstance(inner.func, cst.Attribute) else None
+    found = ctx.index.lookup(module.value, helper) if isinstance(module, cst.Name) else None
+    library = found[2][0] if found and found[0] == "import" and found[2][1] is None else None  # type: ignore[index]
+    if library not in ("requests", "httpx") or inner.func.attr.value != "post":  # type: ignore[union-attr]
+        raise SdkError(f"{helper.name.value}() does not send with requests.post / httpx.post; move this call to the openai SDK by hand")
+    url = next((a for a in inner.args if isinstance(a.value, cst.Name) and a.value.value == url_name
+                and (a.keyword is None or a.keyword.value == "url")), None)
+    if url is None:
+        raise SdkError(refuse)
+    sent = HttpCall(inner, helper, "POST", url.value, [], None, None, library)
+    for arg in inner.args:
+        if arg is url:
+            continue
+        if arg.keyword is None or arg.keyword.value not in PLAIN_HELPER_KWARGS or arg.star:
+            raise SdkError(refuse)
+        if arg.keyword.value == "json" and not (isinstance(arg.value, cst.Name) and arg.value.value == body_name):
+            raise SdkError(refuse)
+        if arg.keyword.value != "json" and not _same_meaning(ctx, arg.value, helper, http.scope):
+            raise SdkError(f"{helper.name.value}() sends {arg.keyword.value}= built inside it; move this call to the openai SDK by hand")
+    return sent
+
+
+def _only_sends(ctx, helper: cst.FunctionDef, inner: cst.Call) -> bool:
+    """The helper's statements: ``r = <inner>``, ``r.raise_for_status()``, ``return r.json()`` / ``return r``."""
+    statements = list(helper.body.body) if isinstance(helper.body, cst.IndentedBlock) else []
+    if statements and _is_docstring(statements[0]):
+        statements = statements[1:]
+    if not statements or not all(isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 for s in statements):
+        return False
+    smalls = [s.body[0] for s in statements]
+    last = smalls[-1]
+    if not isinstance(last, cst.Return) or last.value is None:
+        return False
+    if len(smalls) == 1:
+        return last.value is inner or _json_of(last.value) is inner
+    first = smalls[0]
+    if not (isinstance(first, cst.Assign) and len(first.targets) == 1 and isinstance(first.targets[0].target, cst.Name) and first.value is inner):
+        return False
+    name = first.targets[0].target.value
+    middle = smalls[1:-1]
+    if middle and not (len(middle) == 1 and code(middle[0]) == f"{name}.raise_for_status()"):
+        return False
+    returned = _json_of(last.value) or last.value
+    return isinstance(returned, cst.Name) and returned.value == name
+
+
+def _json_of(node: cst.BaseExpression):
+    """``x.json()`` -> ``x``."""
+    if isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute) and node.func.attr.value == "json":
+        return node.func.value
+    return None
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
 
 
 def token_expression(ctx, http: HttpCall) -> tuple[cst.BaseExpression, Scope]:

@@ -23,10 +23,13 @@ from .sdk import (
     call_code,
     check_call,
     client_for,
+    forwarded_call,
+    token_expression,
     urllib_opening,
     with_block,
 )
 from .sites import HttpCall
+from .status import StatusError, widen_handlers
 
 
 def sdk_client(ctx: RuleContext, site: SiteEdits, http: HttpCall) -> Client | None:
@@ -35,11 +38,27 @@ def sdk_client(ctx: RuleContext, site: SiteEdits, http: HttpCall) -> Client | No
         return None
     awaited = isinstance(ctx.index.parent(http.call), cst.Await)
     try:
+        if http.forwarder is not None and not awaited:
+            return _client_for_helper_call(ctx, site, http)
         check_call(http, awaited)
         aiohttp_block(ctx, http)
         return client_for(ctx, site, http, awaited or http.library == "aiohttp")
     except SdkError as exc:
         raise SiteError(str(exc)) from None
+
+
+def _client_for_helper_call(ctx: RuleContext, site: SiteEdits, http: HttpCall) -> Client:
+    """``send(LEGACY, {...})`` through a helper that only sends: the SDK call replaces this call of it."""
+    sent = forwarded_call(ctx, http)
+    check_call(sent, False)
+    _token, scope = token_expression(ctx, sent)
+    if not isinstance(scope, cst.Module):
+        raise SdkError(f"{http.forwarder.name.value}() builds its headers inside; move this call to the openai SDK by hand")  # type: ignore[union-attr]
+    try:
+        widen_handlers(ctx.index, site, http.call)
+    except StatusError as exc:
+        raise SdkError(str(exc)) from None
+    return client_for(ctx, site, sent, False)
 
 
 def write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, fields, kind: str, client: Client | None) -> None:
@@ -53,6 +72,8 @@ def write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBo
     comments = field_comments(body, fields)
     opening = urllib_opening(ctx, http) if client is not None else None
     options_from = opening.call if opening is not None else None
+    if client is not None and http.forwarder is not None:  # the helper's timeout= comes along
+        options_from = forwarded_call(ctx, http).call
     if client is None:
         if body.helper is None:
             site.set(body.anchor, cst.parse_expression(dict_code(fields, body.anchor, comments)))

@@ -17,7 +17,7 @@ def call_hub(url, payload):
 
 
 def chat(prompt):
-    # ionos-migrate: the URL goes through call_hub(), a helper that forwards it to the HTTP call; the openai SDK call needs the body and the answer in one place: move it by hand or use --target http
+    # ionos-migrate: call_hub() does more than send the request; move this call to the openai SDK by hand or use --target http
     result = call_hub(CHAT_URL, {"type": "prediction", "properties": {"input": prompt, "options": {"max_length": "60"}}})
     if "properties" in result and "output" in result["properties"]:
         return result["properties"]["output"]

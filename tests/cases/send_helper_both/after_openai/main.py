@@ -1,10 +1,12 @@
 import os
 
 import requests
+from openai import OpenAI
 
 LEGACY = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
 OPENAI = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"
 HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
+ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
 
 
 def send(url, payload):
@@ -20,9 +22,8 @@ def new_style(prompt):
 
 
 def old_style(prompt):
-    # ionos-migrate: the URL goes through send(), a helper that forwards it to the HTTP call; the openai SDK call needs the body and the answer in one place: move it by hand or use --target http
-    answer = send(LEGACY, {"properties": {"input": prompt, "options": {"max_length": "20"}}})
-    return answer["properties"]["output"]
+    answer = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=20, timeout=30)
+    return answer.choices[0].message.content
 
 
 if __name__ == "__main__":

@@ -1,0 +1,89 @@
+"""--target openai: a legacy call through a forwarding helper (``send(URL, payload)``).
+
+When the helper does nothing but send (post, optional raise_for_status, return the JSON or the
+response) with module-level headers, this call of it becomes the SDK call and the helper stays
+for its other callers; anything more in the helper keeps the site manual.
+tests/cases/send_helper_both runs it through the real openai package.
+"""
+
+from __future__ import annotations
+
+import pytest
+from ionos_migrate.codemods import MigrationContext, transform
+from ionos_migrate.compat.model_map import ModelMap
+
+URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+OPENAI = MigrationContext(ModelMap.bundled(), target="openai")
+CALLER = (
+    "\n\ndef ask(prompt):\n"
+    '    answer = send(URL, {"properties": {"input": prompt}})\n'
+    '    return answer["properties"]["output"]\n'
+)
+
+
+def module(helper: str, caller: str = CALLER) -> str:
+    return (
+        "import logging\nimport os\n\nimport requests\n\n"
+        f'URL = "{URL}"\n'
+        'HEADERS = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}\n\n\n'
+        f"{helper}{caller}"
+    )
+
+
+def migrate(source: str):
+    result = transform(source, path="m.py", context=OPENAI)
+    again = transform(result.code, path="m.py", context=OPENAI)
+    assert again.code == result.code, "not idempotent"
+    return result
+
+
+@pytest.mark.parametrize(
+    "helper",
+    [
+        "def send(url, payload):\n    return requests.post(url, json=payload, headers=HEADERS).json()\n",
+        'def send(url, payload):\n    """Post."""\n    r = requests.post(url=url, json=payload, headers=HEADERS)\n    r.raise_for_status()\n    return r.json()\n',
+    ],
+)
+def test_a_helper_that_only_sends_is_bypassed_by_the_sdk_call(helper):
+    result = migrate(module(helper))
+    assert result.findings[0].status == "migrated"
+    assert (
+        '    answer = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", '
+        'messages=[{"role": "user", "content": prompt}])\n'
+        "    return answer.choices[0].message.content\n"
+    ) in result.code
+    assert helper in result.code  # the helper stays for other callers
+
+
+def test_the_helpers_timeout_comes_along():
+    helper = "def send(url, payload):\n    return requests.post(url, json=payload, headers=HEADERS, timeout=12).json()\n"
+    result = migrate(module(helper))
+    assert result.findings[0].status == "migrated"
+    assert "messages=[{\"role\": \"user\", \"content\": prompt}], timeout=12)\n    return answer.choices" in result.code
+
+
+@pytest.mark.parametrize(
+    ("helper", "why"),
+    [
+        # does more than send
+        ('def send(url, payload):\n    logging.info("sending")\n    return requests.post(url, json=payload, headers=HEADERS).json()\n', "does more than send"),
+        # through a session (its own headers, retries, adapters)
+        ("SESSION = requests.Session()\n\n\ndef send(url, payload):\n    return SESSION.post(url, json=payload, headers=HEADERS).json()\n", "requests.post"),
+        # headers built inside the helper
+        ('def send(url, payload):\n    headers = {"Authorization": "Bearer " + os.environ["T"]}\n    return requests.post(url, json=payload, headers=headers).json()\n', "does more than send"),
+        # an option the SDK call would not know
+        ("def send(url, payload):\n    return requests.post(url, json=payload, headers=HEADERS, verify=False).json()\n", "does more than send"),
+    ],
+)
+def test_helpers_that_do_more_keep_the_site_manual(helper, why):
+    source = module(helper)
+    result = migrate(source)
+    assert result.findings[0].status == "manual"
+    assert why in result.findings[0].message
+    assert "ionos_client" not in result.code and "answer = send(URL" in result.code
+
+
+def test_a_caller_passing_more_than_url_and_body_is_manual():
+    helper = "def send(url, payload, retries=1):\n    return requests.post(url, json=payload, headers=HEADERS).json()\n"
+    result = migrate(module(helper, CALLER.replace("}})\n", "}}, 3)\n")))
+    assert result.findings[0].status == "manual"
