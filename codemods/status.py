@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from .body import code
-from .edits import SiteEdits
+from .edits import MARKER, SiteEdits
 from .resolve import ModuleIndex, dotted_name
 
 STATUS_ERROR = "openai.APIStatusError"
@@ -174,11 +174,16 @@ class StatusChecks:
                 body=cst.IndentedBlock([call.with_changes(leading_lines=[])]),  # type: ignore[attr-defined]
                 handlers=[handler],
                 orelse=cst.Else(ok_block) if ok_block is not None else None,
-                leading_lines=call.leading_lines,  # type: ignore[attr-defined]
+                leading_lines=_without_markers(call.leading_lines),  # type: ignore[attr-defined]
             )
 
         self.edits.with_(statement, take_call)
         self.edits.with_(check, make_try)
+
+
+def _without_markers(lines) -> list:
+    """The call's comments move onto the try, without the ``# ionos-migrate:`` marker of an earlier run."""
+    return [line for line in lines if not (line.comment is not None and line.comment.value.startswith(MARKER))]
 
 
 def _assigns(statement: cst.CSTNode | None, name: str, value: cst.BaseExpression) -> bool:

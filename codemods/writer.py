@@ -11,7 +11,7 @@ from .body import (
     field_comments,
 )
 from .core import RuleContext, SiteError
-from .edits import SiteEdits
+from .edits import MARKER, SiteEdits
 from .resolve import Scope
 from .response import CHAT, Tracker
 from .sdk import (
@@ -119,7 +119,10 @@ def _write_urlopen(ctx: RuleContext, site: SiteEdits, opening: UrlOpening, call:
     """``req = Request(...)`` goes (its comments move down); ``urlopen(req, ...)`` becomes the SDK call."""
     comments = []
     if opening.request_statement is not None:
-        comments = [line for line in opening.request_statement.leading_lines if line.comment is not None]
+        comments = [  # an earlier run's marker goes: the site is migrated now
+            line for line in opening.request_statement.leading_lines
+            if line.comment is not None and not line.comment.value.startswith(MARKER)
+        ]
         site.remove(opening.request_statement)
     block = with_block(ctx, opening.call, asynchronous=False)
     if block is not None:

@@ -105,3 +105,16 @@ def test_models_list_through_a_urllib_request():
     assert result.findings[0].status == "migrated"
     assert "    resp = ionos_client.models.list(timeout=3)\n    return [m.id for m in resp.data]\n" in result.code
     assert "urllib" not in result.code
+
+
+def test_a_site_migrated_on_a_later_run_loses_the_earlier_marker():
+    unknown = "11111111-2222-3333-4444-555555555555"
+    source = module(REQUEST + "    with urllib.request.urlopen(req) as resp:\n        return json.loads(resp.read())[\"properties\"][\"output\"]\n")
+    source = source.replace("b18b18de-92c3-466e-81a8-e5df91890091", unknown)
+    first = migrate(source)
+    assert first.findings[0].status == "manual" and "# ionos-migrate: unknown model id" in first.code
+    model_map = ModelMap.bundled()
+    model_map.update({unknown: "meta-llama/Llama-3.3-70B-Instruct"}, source="test")
+    second = transform(first.code, path="m.py", context=MigrationContext(model_map, target="openai"))
+    assert second.findings[0].status == "migrated"
+    assert "# ionos-migrate" not in second.code and "    # the request\n" in second.code

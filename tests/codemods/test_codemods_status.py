@@ -209,3 +209,15 @@ def test_error_answers_behave_the_same_before_and_after(body, monkeypatch):
     assert "except openai.APIStatusError" in after
     with serve_in_thread(REFUSING) as base_url:
         assert run_ask(after, base_url, monkeypatch) == run_ask(before, base_url, monkeypatch)
+
+
+def test_a_site_migrated_on_a_later_run_loses_the_earlier_marker():
+    unknown = "11111111-2222-3333-4444-555555555555"
+    source = module('    if r.status_code != 200:\n        return None\n    return r.json()["properties"]["output"]\n').replace(UUID, unknown)
+    first = migrate(source)
+    assert first.findings[0].status == "manual" and "# ionos-migrate: unknown model id" in first.code
+    model_map = ModelMap.bundled()
+    model_map.update({unknown: "meta-llama/Llama-3.3-70B-Instruct"}, source="test")
+    second = migrate(first.code, MigrationContext(model_map, target="openai"))
+    assert second.findings[0].status == "migrated"
+    assert "# ionos-migrate" not in second.code and "    try:\n" in second.code
