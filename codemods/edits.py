@@ -27,6 +27,7 @@ class SiteEdits:
     url: str = ""  # the new endpoint, written by the rule where the URL is defined
     before: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # statement -> code inserted above it
     after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # statement -> code inserted below it
+    gone: list[cst.CSTNode] = field(default_factory=list)  # code the rewrite drops: its imports may become unused
 
     def insert_before(self, statement: cst.CSTNode, code: str) -> None:
         self.before.setdefault(statement, []).append(code)

@@ -132,6 +132,7 @@ class Tracker:
             if loads is not None:
                 if self.sdk:
                     self.edits.with_(loads, lambda u: _unwrap_loads(u))
+                    self.edits.gone.append(loads)
                 return self.follow(loads, "json")
             if self.sdk:
                 raise ReadError(f"the raw answer ({name}) is used; the openai SDK returns objects: rewrite by hand or use --target http")

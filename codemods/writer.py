@@ -124,6 +124,7 @@ def _write_urlopen(ctx: RuleContext, site: SiteEdits, opening: UrlOpening, call:
             if line.comment is not None and not line.comment.value.startswith(MARKER)
         ]
         site.remove(opening.request_statement)
+    site.gone += [opening.request_statement or opening.call, opening.call]
     block = with_block(ctx, opening.call, asynchronous=False)
     if block is not None:
         _unwrap_with(site, block, call, comments)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ionos_migrate.compat import rules as mapping
 
-from ..answer import follow_answer, urlopen_calls
+from ..answer import follow_answer
 from ..core import RuleContext, SiteError
 from ..edits import SiteEdits
 from ..response import MODELS, ReadError, Tracker
@@ -39,8 +39,7 @@ def run(ctx: RuleContext) -> None:
         ctx.claimed.add(http.call)
         if sdk:
             ctx.replaced_names.append(http.call)
-            if http.library == "urllib":  # and urlopen(req) with it
-                ctx.replaced_names.extend(urlopen_calls(ctx, http))
+            ctx.replaced_names.extend(site.gone)  # urlopen(req), json.loads(...) around the answer
         else:
             urls.append((http.url, site.url, http))
         notes = ["item ids are model names now (the legacy ids were UUIDs)"] + tracker.notes

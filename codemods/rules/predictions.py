@@ -12,7 +12,7 @@ from __future__ import annotations
 import libcst as cst
 from ionos_migrate.compat import rules as mapping
 
-from ..answer import follow_answer, urlopen_calls
+from ..answer import follow_answer
 from ..body import (
     BodyError,
     LegacyBody,
@@ -75,8 +75,7 @@ def run(ctx: RuleContext) -> None:
             urls.append((http.url, site.url, http))
         else:  # the whole call was replaced (--target openai)
             ctx.replaced_names.append(http.call)
-            if http.library == "urllib":  # and urlopen(req) with it
-                ctx.replaced_names.extend(urlopen_calls(ctx, http))
+            ctx.replaced_names.extend(site.gone)  # urlopen(req), json.loads(...) around the answer
             replaced_urls.append(http)
         ctx.report(http.call, RULE_ID, "migrated", message)
     write_urls(ctx, urls)

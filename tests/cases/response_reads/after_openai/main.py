@@ -1,4 +1,3 @@
-import json
 import os
 import openai
 from openai import OpenAI
