@@ -118,3 +118,10 @@ def test_a_site_migrated_on_a_later_run_loses_the_earlier_marker():
     second = transform(first.code, path="m.py", context=MigrationContext(model_map, target="openai"))
     assert second.findings[0].status == "migrated"
     assert "# ionos-migrate" not in second.code and "    # the request\n" in second.code
+
+
+def test_json_import_goes_only_when_the_rewrite_left_it_unused():
+    body = REQUEST + "    with urllib.request.urlopen(req) as resp:\n        return json.loads(resp.read())[\"properties\"][\"output\"]\n"
+    assert "import json\n" not in migrate(module(body)).code
+    still_used = module(body) + "\n\ndef dump(x):\n    return json.dumps(x)\n"
+    assert "import json\n" in migrate(still_used).code
