@@ -15,7 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "codemods"))
 
-from test_codemods_cases import CASE_NAMES, TARGETS, apply, case_meta, write_model_map  # noqa: E402
+from test_codemods_cases import CASE_NAMES, TARGETS, apply, case_meta, write_model_map
 
 
 def count(target: str) -> Counter:
