@@ -3,6 +3,8 @@
 Converters come in pairs around the mapping in ``rules``: a legacy request
 goes forward (:func:`to_openai`), the OpenAI answer comes back
 (:func:`to_legacy`); the same for the models list and for errors. No I/O.
+The proxy and the shim use the byte-level forms of the same steps
+(:func:`openai_request_json`, :func:`to_legacy_json`): same bytes, less time.
 Bad input raises :class:`TranslationError`, which knows its legacy status
 and names the offending field; nothing else escapes.
 """
