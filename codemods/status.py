@@ -36,7 +36,7 @@ ERROR_NAMES = ("error", "api_error", "ionos_error")
 LIBRARY_BASES = {"requests.RequestException", "requests.exceptions.RequestException", "httpx.HTTPError", "aiohttp.ClientError"}
 LIBRARIES = ("requests", "httpx", "aiohttp", "urllib")
 # Builtins the HTTP libraries' errors derive from, and the SDK's do not.
-OS_ERRORS = {"OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError", "socket.timeout"}
+OS_ERRORS = {"OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError", "socket.timeout", "asyncio.TimeoutError"}
 
 
 class StatusError(Exception):

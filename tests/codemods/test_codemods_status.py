@@ -144,6 +144,7 @@ def test_status_handling_that_cannot_be_faithful_is_manual(body, why):
     [
         ("    except requests.HTTPError as exc:\n        return str(exc)\n", "except requests.HTTPError"),
         ("    except OSError:\n        return None\n", "except OSError"),
+        ("    except (ValueError, TimeoutError):\n        return None\n", "TimeoutError"),
         ("    except requests.RequestException as exc:\n        return exc.response.status_code\n", "exc.response"),
     ],
 )
