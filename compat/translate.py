@@ -110,14 +110,18 @@ def option_fields(options: Mapping[str, Any]) -> dict[str, Any]:
     """All options of a text request -> body fields (what a request needs; notes are for reports)."""
     body: dict[str, Any] = {}
     for name, value in options.items():
-        if value is None or name in rules.IMAGE_OPTIONS:
-            continue
+        if value is None or name in rules.IMAGE_OPTIONS or (name == "stream" and _is_false(value)):
+            continue  # stream off is what the legacy API did anyway
         if name in RESERVED_OPTIONS:
             where = f"properties.options.{name}"
             raise TranslationError(f"{where}: not accepted ({RESERVED_OPTIONS[name]})", field=where)
         field_name, coerced = coerce_option(name, value)
         body[field_name] = coerced
     return body
+
+
+def _is_false(value: Any) -> bool:
+    return value is False or value == 0 or (isinstance(value, str) and value.strip().lower() in ("false", "0", ""))
 
 
 def option_notes(options: Mapping[str, Any]) -> list[str]:

@@ -252,3 +252,15 @@ def test_auth_error_uses_the_documented_legacy_code():
 def test_non_json_error_bodies_keep_their_text():
     assert error_to_legacy(502, b"Bad Gateway\n").messages[0].message == "Bad Gateway"
     assert error_to_legacy(500, b"").messages[0].message == "upstream answered HTTP 500"
+
+
+@pytest.mark.parametrize("value", [False, "false", "0", 0])
+def test_stream_off_is_dropped_as_the_legacy_api_never_streamed(value):
+    assert "stream" not in chat(body(options={"stream": value, "max_length": "5"}))
+
+
+@pytest.mark.parametrize("option, value", [("stream", True), ("stream", "true"), ("model", "x"), ("messages", "[]")])
+def test_options_that_would_override_the_translation_are_400s(option, value):
+    with pytest.raises(TranslationError) as info:
+        to_openai(body(options={option: value}), LLAMA_ID, MM)
+    assert info.value.status == 400 and info.value.message.startswith(f"properties.options.{option}: not accepted")
