@@ -258,7 +258,8 @@ def process_file(file: SourceFile, context: MigrationContext) -> FileOutcome:
     if file.kind == "notebook":
         _process_notebook(data, outcome, context)
     else:
-        _process_module(data, outcome, context, module=module_keys(file)[0])
+        keys = module_keys(file)  # none for the scanned folder's own __init__.py: its name is not in the tree
+        _process_module(data, outcome, context, module=keys[0] if keys else "")
     return outcome
 
 

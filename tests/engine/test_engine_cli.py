@@ -58,6 +58,15 @@ def test_apply_rewrites_exits_0_and_a_second_apply_changes_nothing(tmp_path, cli
     assert (tmp_path / "clean.py").read_text() == CLEAN_MODULE
 
 
+def test_the_scanned_folders_own_init_module_is_migrated(tmp_path, cli):
+    # Its package name is the folder's, which the tree does not show: it has no dotted name of its own.
+    make_tree(tmp_path, {"__init__.py": LEGACY_MODULE})
+    for path in (".", "__init__.py"):
+        result = cli(tmp_path, "diff", "--jobs", "1", path)
+        assert result.exit_code == 1, result.output
+        assert "--- a/__init__.py" in result.output and NEW_HOST in result.output
+
+
 def test_unknown_model_id_is_left_for_manual_work_exit_1(tmp_path, cli):
     unknown = LEGACY_MODULE.replace("b18b18de-92c3-466e-81a8-e5df91890091", "00000000-1111-2222-3333-444444444444")
     make_tree(tmp_path, {"legacy.py": unknown})
