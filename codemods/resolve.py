@@ -811,6 +811,12 @@ def subscript_key(node: cst.Subscript) -> str | int | None:
     return None
 
 
+def positional_names(function: cst.FunctionDef) -> list[str]:
+    """The names of a function's positional parameters, in order (``self`` included)."""
+    params = function.params
+    return [p.name.value for p in (*params.posonly_params, *params.params)]
+
+
 def single_return(function: cst.FunctionDef) -> cst.BaseExpression | None:
     """The expression of a function whose body returns one value (docstring and asserts aside)."""
     statements = function.body.body if isinstance(function.body, cst.IndentedBlock) else [function.body]

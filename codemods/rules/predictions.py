@@ -35,7 +35,7 @@ from ..model_choice import (
     model_field,
 )
 from ..rag import rag_body
-from ..resolve import Dyn, Scope
+from ..resolve import Dyn, Scope, positional_names
 from ..response import CHAT, IMAGE, ReadError, Tracker
 from ..sdk import Client
 from ..sites import HttpCall, LegacyUrl, classify
@@ -133,9 +133,11 @@ def _bodies(ctx: RuleContext, http: HttpCall) -> list[tuple[LegacyBody, cst.Base
     function = found[1]
     if http.forwarder is not None:
         raise SiteError(f"the body is a parameter of {function.name.value}(); rewrite it by hand")
-    names = [p.name.value for p in list(function.params.posonly_params) + list(function.params.params)]
+    if found[2] in (function.params.star_arg, function.params.star_kwarg):
+        raise SiteError(f"the body is the starred parameter {http.body.value} of {function.name.value}(); rewrite it by hand")
+    names = positional_names(function)
     offset = 1 if names[:1] in (["self"], ["cls"]) else 0
-    position = names.index(http.body.value) - offset
+    position = names.index(http.body.value) - offset if http.body.value in names else -1  # -1: keyword-only
     callers = list(Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits()).callers(function))
     if not callers:
         raise SiteError(f"the body is a parameter of {function.name.value}() and no caller in this file passes it; rewrite by hand")

@@ -266,3 +266,27 @@ def test_comments_on_the_fields_of_a_multiline_body_follow_them():
     assert '"messages": [{"role": "user", "content": prompt}],  # the question' in code
     assert '"temperature": 0.7,  # a bit creative' in code
     assert '"max_tokens": 300,  # enough' in code
+
+
+def _body_parameter_site(signature: str) -> str:
+    return (
+        "import requests\n\n\n"
+        f"def send({signature}):\n"
+        f'    r = requests.post("{URL}", json=payload)\n'
+        '    return r.json()["properties"]["output"]\n\n\n'
+        'send(payload={"properties": {"input": "hi"}})\n'
+    )
+
+
+def test_keyword_only_body_parameter_is_read_from_the_callers():
+    result = run(_body_parameter_site("*, payload"))
+    (finding,) = result.findings
+    assert finding.status == "migrated"
+    assert 'send(payload={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": "hi"}]})' in result.code
+
+
+def test_starred_body_parameter_is_manual_not_a_crash():
+    for signature in ("**payload", "*payload"):
+        result = run(_body_parameter_site(signature))
+        (finding,) = result.findings
+        assert finding.status == "manual" and "starred parameter payload" in finding.message
