@@ -223,7 +223,7 @@ def token_expression(ctx, http: HttpCall) -> tuple[cst.BaseExpression, Scope]:
     for element in table.elements:
         if isinstance(element, cst.DictElement) and (string_value(element.key) or "").lower() == "authorization":
             token = _bearer(element.value)
-            if token is not None:
+            if token is not None and string_value(token) is None:  # a literal token is not copied into new code
                 if scope is not http.scope and not isinstance(scope, cst.Module) and _same_meaning(ctx, token, scope, http.scope):
                     scope = http.scope  # e.g. os.environ[...] set on a session in __init__: valid in the method too
                 return token, scope

@@ -290,3 +290,10 @@ def test_starred_body_parameter_is_manual_not_a_crash():
         result = run(_body_parameter_site(signature))
         (finding,) = result.findings
         assert finding.status == "manual" and "starred parameter payload" in finding.message
+
+
+def test_sdk_literal_token_built_by_concatenation_is_not_moved_into_a_client():
+    for header in ('"Bearer " + "abc"', "f\"Bearer {'abc'}\""):
+        result = run(sdk_site(f'HEADERS = {{"Authorization": {header}}}'), OPENAI)
+        assert result.findings[0].status == "manual" and "Authorization" in result.findings[0].message
+        assert "api_key" not in result.code
