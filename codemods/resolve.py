@@ -712,7 +712,7 @@ class Resolver:
         return None
 
     def _bind_args(self, target: cst.FunctionDef, call: cst.Call, scope: Scope, depth: int) -> dict[str, Parts] | None:
-        names = [p.name.value for p in list(target.params.posonly_params) + list(target.params.params)]
+        names = positional_names(target)
         if names and names[0] in ("self", "cls") and isinstance(call.func, cst.Attribute):
             names = names[1:]
         bound: dict[str, Parts] = {}

@@ -17,7 +17,7 @@ from ionos_migrate.compat import rules as mapping
 
 from .body import code
 from .edits import SiteEdits
-from .resolve import Scope, string_value
+from .resolve import Scope, positional_names, string_value
 from .sites import HttpCall
 from .status import StatusError, widen_handlers
 
@@ -143,7 +143,7 @@ def forwarded_call(ctx, http: HttpCall) -> HttpCall:
         raise SdkError(refuse)
     _url_index, url_name, _body_index, body_name, inner = signature
     params = helper.params
-    names = [p.name.value for p in [*params.posonly_params, *params.params]]
+    names = positional_names(helper)
     if names != [url_name, body_name] or params.star_arg is not cst.MaybeSentinel.DEFAULT or params.kwonly_params or params.star_kwarg:
         raise SdkError(refuse)
     if len(http.call.args) != 2 or any(a.star or (a.keyword is not None and a.keyword.value not in names) for a in http.call.args):

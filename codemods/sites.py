@@ -24,6 +24,7 @@ from .resolve import (
     Scope,
     dotted_name,
     literal_text,
+    positional_names,
     string_value,
 )
 
@@ -369,7 +370,7 @@ class CallFinder:
         if function in self._forwarders:
             return self._forwarders[function]
         self._forwarders[function] = None  # recursion guard
-        params = [p.name.value for p in list(function.params.posonly_params) + list(function.params.params)]
+        params = positional_names(function)
         offset = 1 if params and params[0] in ("self", "cls") else 0
         params = params[offset:]
         result = None
@@ -407,7 +408,7 @@ def instantiation_values(index: ModuleIndex, resolver: Resolver, dyn: Dyn) -> li
     if len(values) != 1 or not isinstance(values[0][0], cst.Name) or values[0][1].name.value != "__init__":
         return None
     init = values[0][1]
-    names = [p.name.value for p in list(init.params.posonly_params) + list(init.params.params)][1:]
+    names = positional_names(init)[1:]
     param = values[0][0].value
     if param not in names:
         return None

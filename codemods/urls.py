@@ -6,7 +6,7 @@ import libcst as cst
 
 from .core import RuleContext
 from .edits import SiteEdits
-from .resolve import Scope, single_return
+from .resolve import Scope, positional_names, single_return
 from .response import CHAT, Tracker
 from .sites import HttpCall
 
@@ -65,7 +65,7 @@ def url_binding(ctx: RuleContext, node: cst.BaseExpression, scope: Scope) -> tup
 
 def _takes_arguments(function: cst.FunctionDef) -> bool:
     params = function.params
-    names = [p.name.value for p in list(params.posonly_params) + list(params.params)]
+    names = positional_names(function)
     if names[:1] in (["self"], ["cls"]):
         names = names[1:]
     return bool(names or params.kwonly_params or isinstance(params.star_arg, cst.Param) or params.star_kwarg)
