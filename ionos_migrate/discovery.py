@@ -209,6 +209,20 @@ def _walk(root: Path, filters: Filters, gitignore: bool) -> Iterator[SourceFile]
             yield SourceFile(path, prefix + name, kind)
 
 
+def module_keys(file: SourceFile) -> list[str]:
+    """``src/app/settings.py`` -> ``src.app.settings``, ``app.settings``, ``settings``.
+
+    Which folder is on ``sys.path`` when the code runs is not visible in the
+    tree (namespace packages have no ``__init__.py``), so every dotted suffix
+    is a key; the engine's ``build_index`` drops the ones that are ambiguous. The scanned
+    folder's own ``__init__.py`` has none (its package name is not in the tree).
+    """
+    parts = file.rel[: -len(".py")].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return [".".join(parts[start:]) for start in range(len(parts))]
+
+
 def parse_shard(text: str) -> tuple[int, int]:
     """``"2/4"`` -> ``(2, 4)``: the second of four shares (1-based)."""
     try:

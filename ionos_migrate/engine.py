@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ionos_migrate.codemods.api import Finding, MigrationContext, ProjectIndex
-from ionos_migrate.discovery import SourceFile, discover, in_shard
+from ionos_migrate.discovery import SourceFile, discover, in_shard, module_keys
 from ionos_migrate.leftovers import leftover_constant_findings
 from ionos_migrate.notebooks import NotebookError, mask_ipython, read_notebook, unmask_ipython
 from ionos_migrate.prefilter import markers, prefilter
@@ -230,19 +230,6 @@ def build_index(modules: Sequence[SourceFile], constants: Iterable[dict[str, str
                 ambiguous.add(key)
             table.setdefault(key, found)
     return ProjectIndex(constants={key: value for key, value in table.items() if key not in ambiguous})
-
-
-def module_keys(file: SourceFile) -> list[str]:
-    """``src/app/settings.py`` -> ``src.app.settings``, ``app.settings``, ``settings``.
-
-    Which folder is on ``sys.path`` when the code runs is not visible in the
-    tree (namespace packages have no ``__init__.py``), so every dotted suffix
-    is a key; :func:`build_index` drops the ones that are ambiguous.
-    """
-    parts = file.rel[: -len(".py")].split("/")
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return [".".join(parts[start:]) for start in range(len(parts))]
 
 
 # --- one file ----------------------------------------------------------------

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from ionos_migrate.compat.rules import PREFILTER_MARKERS
-from ionos_migrate.discovery import SourceFile
+from ionos_migrate.discovery import SourceFile, module_keys
 
 MAX_ROUNDS = 4  # re-exports of re-exports; more than this is not seen in real code
 SETTING_WORDS = (b"url", b"endpoint", b"base", b"host", b"api", b"config", b"settings")
@@ -114,10 +114,8 @@ def module_name(file: SourceFile) -> str | None:
     """The last dotted part a module is imported by: ``app/settings.py`` -> ``settings``."""
     if file.kind != "python":
         return None
-    parts = file.rel[: -len(".py")].split("/")
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return parts[-1] if parts else None
+    keys = module_keys(file)
+    return keys[-1] if keys else None
 
 
 def exported_names(data: bytes, marker_bytes: Sequence[bytes], known: set[bytes]) -> set[bytes]:
