@@ -331,6 +331,14 @@ class ModuleIndex:
                 return None
         return None
 
+    def base_classes(self, cls: cst.ClassDef) -> Iterator[cst.ClassDef]:
+        """The classes of this module that ``cls`` names as its bases."""
+        for base in cls.bases:
+            if isinstance(base.value, cst.Name):
+                found = self.lookup(base.value.value, self.module)
+                if found and found[0] == "def" and isinstance(found[2], cst.ClassDef):
+                    yield found[2]
+
     def outer_scope(self, scope: Scope) -> Scope | None:
         """The next scope a name lookup tries (class bodies are skipped, as in Python)."""
         if isinstance(scope, cst.Module):
@@ -598,13 +606,10 @@ class Resolver:
             return None
         if seen > 8:
             return None
-        for base in cls.bases:
-            if isinstance(base.value, cst.Name):
-                found = self.index.lookup(base.value.value, self.index.module)
-                if found and found[0] == "def" and isinstance(found[2], cst.ClassDef):
-                    parts = self._class_attr(found[2], attr, depth, seen + 1)
-                    if parts is not None:
-                        return parts
+        for base in self.index.base_classes(cls):
+            parts = self._class_attr(base, attr, depth, seen + 1)
+            if parts is not None:
+                return parts
         return None
 
     def _overridable(self, cls: cst.ClassDef, attr: str, seen: int = 0) -> bool:
@@ -613,12 +618,7 @@ class Resolver:
             return True
         if seen > 8:
             return False
-        for base in cls.bases:
-            if isinstance(base.value, cst.Name):
-                found = self.index.lookup(base.value.value, self.index.module)
-                if found and found[0] == "def" and isinstance(found[2], cst.ClassDef) and self._overridable(found[2], attr, seen + 1):
-                    return True
-        return False
+        return any(self._overridable(base, attr, seen + 1) for base in self.index.base_classes(cls))
 
     def _instance_attr(self, cls: cst.ClassDef, attr: str, node: cst.Attribute, depth: int) -> Parts | None:
         """``self.x`` assigned once in the class: its value, or a ``Dyn`` valid in every method."""
@@ -702,13 +702,10 @@ class Resolver:
             return found
         if seen > 8:
             return None
-        for base in cls.bases:
-            if isinstance(base.value, cst.Name):
-                hit = self.index.lookup(base.value.value, self.index.module)
-                if hit and hit[0] == "def" and isinstance(hit[2], cst.ClassDef):
-                    method = self.method(hit[2], name, seen + 1)
-                    if method is not None:
-                        return method
+        for base in self.index.base_classes(cls):
+            method = self.method(base, name, seen + 1)
+            if method is not None:
+                return method
         return None
 
     def _bind_args(self, target: cst.FunctionDef, call: cst.Call, scope: Scope, depth: int) -> dict[str, Parts] | None:
