@@ -36,12 +36,15 @@ def options_from_env(environ: "Mapping[str, str]") -> dict:
     from pathlib import Path
 
     from .model_map import ModelMap, ModelMapError
+    from .shim import http_base_url
 
     options: dict = {}
-    if environ.get("IONOS_MIGRATE_UPSTREAM"):
-        options["upstream"] = environ["IONOS_MIGRATE_UPSTREAM"]
-    if environ.get("IONOS_MIGRATE_LEGACY_UPSTREAM"):
-        options["legacy_upstream"] = environ["IONOS_MIGRATE_LEGACY_UPSTREAM"]
+    for option, name in (("upstream", "IONOS_MIGRATE_UPSTREAM"), ("legacy_upstream", "IONOS_MIGRATE_LEGACY_UPSTREAM")):
+        if environ.get(name):
+            try:
+                options[option] = http_base_url(name, environ[name])
+            except ValueError as exc:
+                raise AutoshimError(str(exc)) from None
     if environ.get("IONOS_MIGRATE_MODEL_MAP"):
         try:
             options["model_map"] = ModelMap.load(files=(Path(environ["IONOS_MIGRATE_MODEL_MAP"]),))

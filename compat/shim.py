@@ -159,6 +159,14 @@ def _is_translated_path(path: str) -> bool:
     return path.rstrip("/") == rules.LEGACY_MODELS_PATH or bool(rules.PREDICTIONS_PATH_RE.match(path))
 
 
+def http_base_url(what: str, url: str) -> str:
+    """``url`` without its trailing slash; ValueError naming ``what`` unless it is an http(s) URL with a host."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{what}: {url!r} is not an http(s) URL")
+    return url.rstrip("/")
+
+
 def _join(base: str, path: str, query: str) -> str:
     return base.rstrip("/") + path + (f"?{query}" if query else "")
 
@@ -273,10 +281,10 @@ def make_router(
     retries: int = DEFAULT_RETRIES,
 ) -> Router:
     """The routing and translation of :func:`install`, for one client instead of the whole process."""
-    upstream_url = (upstream or rules.OPENAI_BASE_URL).rstrip("/")
+    upstream_url = http_base_url("upstream", upstream or rules.OPENAI_BASE_URL)
     config = ShimConfig(
         upstream=upstream_url,
-        legacy_upstream=(legacy_upstream or rules.LEGACY_BASE_URL).rstrip("/"),
+        legacy_upstream=http_base_url("legacy_upstream", legacy_upstream or rules.LEGACY_BASE_URL),
         model_map=model_map,
         token=token,
         timeout=timeout,

@@ -12,7 +12,8 @@ import click
 
 from ionos_migrate.cli.options import model_map_option
 from ionos_migrate.compat import rules
-from ionos_migrate.config import ConfigError, load_model_map, load_project_config
+from ionos_migrate.compat.shim import http_base_url
+from ionos_migrate.config import load_model_map, load_project_config
 
 
 @click.group()
@@ -48,12 +49,11 @@ def serve(host: str, port: int, upstream: str, collections_upstream: str, model_
     """
     import uvicorn
 
-    for name, url in (("--upstream", upstream), ("--collections-upstream", collections_upstream)):
-        if not url.startswith(("http://", "https://")):
-            raise click.UsageError(f"{name}: {url!r} is not an http(s) URL")
     try:
+        http_base_url("--upstream", upstream)
+        http_base_url("--collections-upstream", collections_upstream)
         load_model_map(load_project_config([project]), model_map_file)  # fail here, not in each worker
-    except ConfigError as exc:
+    except ValueError as exc:  # a ConfigError is one too
         raise click.UsageError(str(exc)) from None
     config = {
         "upstream": upstream, "collections_upstream": collections_upstream, "timeout": timeout, "retries": retries,

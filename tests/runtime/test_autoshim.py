@@ -112,6 +112,9 @@ def test_options_from_env() -> None:
                        "timeout": 2.5}
     with pytest.raises(AutoshimError, match="more than 0"):
         options_from_env({"IONOS_MIGRATE_TIMEOUT": "0"})
+    for name in ("IONOS_MIGRATE_UPSTREAM", "IONOS_MIGRATE_LEGACY_UPSTREAM"):
+        with pytest.raises(AutoshimError, match=f"{name}: 'localhost:8000' is not an http"):
+            options_from_env({name: "localhost:8000"})
 
 
 def test_installing_at_start_imports_no_http_library_and_no_pydantic(sitecustomize: Path, emulator: str) -> None:

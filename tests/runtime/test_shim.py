@@ -428,3 +428,14 @@ def test_async_calls_leave_no_unclosed_connection_behind(emulator: str) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "ok", result.stderr
     assert "unclosed" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("options", [{"upstream": "localhost:8000/v1"}, {"legacy_upstream": "ftp://files.example"},
+                                     {"upstream": "http://"}], ids=["no-scheme", "ftp", "no-host"])
+def test_an_upstream_that_is_not_an_http_url_is_refused(options: dict[str, str]) -> None:
+    """A shim sending traffic to a URL no client can reach would turn every legacy call into a vague 502."""
+    with pytest.raises(ValueError, match="is not an http"):
+        install(**options)
+    assert not shim_module.installed()
+    with pytest.raises(ValueError, match="is not an http"):
+        shim_module.requests_adapter(**options)
