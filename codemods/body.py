@@ -254,20 +254,5 @@ def _indents(table: cst.Dict) -> tuple[str, str]:
     return element, closing
 
 
-def chat_body(model_code: str, messages_code: str, options: OptionCode, template: cst.Dict | None, with_model: bool = True) -> str:
-    fields = ([("model", model_code)] if with_model else []) + [("messages", messages_code)] + options.fields
-    return dict_code(fields, template)
-
-
-def image_body(model_code: str, prompt_code: str, size: str | None, template: cst.Dict | None, with_model: bool = True) -> str:
-    fields = [("model", model_code)] if with_model else []
-    fields.append(("prompt", prompt_code))
-    fields.append(("n", py_literal(rules.IMAGE_N)))
-    if size is not None:
-        fields.append(("size", py_literal(size)))
-    fields.append(("response_format", py_literal(rules.IMAGE_RESPONSE_FORMAT)))
-    return dict_code(fields, template)
-
-
 def user_messages(input_code: str) -> str:
     return f'[{{"role": "user", "content": {input_code}}}]'

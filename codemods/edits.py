@@ -127,10 +127,6 @@ class _Apply(cst.CSTTransformer):
         return updated_node
 
 
-def has_marker(statement: cst.CSTNode) -> bool:
-    return any(line.comment and line.comment.value.startswith(MARKER) for line in getattr(statement, "leading_lines", ()))
-
-
 def _imported_modules(module: cst.Module) -> set[str]:
     names: set[str] = set()
     for statement in module.body:
