@@ -13,31 +13,28 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
+from ionos_migrate.gitexcludes import work_tree_top
+
 _REASONS = {"??": "untracked: no committed copy to go back to"}
 NO_GIT = "in a git work tree, but git is not installed to check it for uncommitted changes"
 
 
 def uncommitted(paths: Iterable[Path]) -> dict[Path, str]:
     """``{path: why}`` for each of ``paths`` that is not clean in its git work tree."""
-    if shutil.which("git") is None:
-        # Cannot ask; a file that sits in a work tree is then not known to be clean.
-        return {Path(p): NO_GIT for p in paths if any((f / ".git").exists() for f in Path(p).resolve().parents)}
     by_top: dict[Path, list[Path]] = defaultdict(list)
     for path in paths:
-        top = _work_tree(Path(path).parent)
+        # Found by its .git, not by asking git: one git call per work tree, not per file, and a work
+        # tree git refuses to read is not taken for "no work tree" (so, clean).
+        top = work_tree_top(Path(path).resolve().parent)
         if top is not None:
             by_top[top].append(Path(path))
+    if by_top and shutil.which("git") is None:
+        # Cannot ask; a file that sits in a work tree is then not known to be clean.
+        return {path: NO_GIT for files in by_top.values() for path in files}
     dirty: dict[Path, str] = {}
     for top, files in by_top.items():
         dirty.update(_status(top, files))
     return dirty
-
-
-def _work_tree(folder: Path) -> Path | None:
-    result = subprocess.run(
-        ["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True
-    )
-    return Path(result.stdout.strip()).resolve() if result.returncode == 0 else None
 
 
 def _status(top: Path, files: list[Path]) -> dict[Path, str]:

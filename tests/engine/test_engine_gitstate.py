@@ -32,3 +32,10 @@ def test_without_git_installed_files_in_a_work_tree_are_not_taken_as_clean(tmp_p
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
     dirty = uncommitted([tmp_path / "repo/a.py", tmp_path / "loose/b.py"])
     assert list(dirty) == [tmp_path / "repo/a.py"] and "not installed" in dirty[tmp_path / "repo/a.py"]
+
+
+def test_a_work_tree_git_cannot_read_is_not_taken_as_clean(tmp_path):
+    # A .git that git refuses (here: it points nowhere; in real life, say, a repository owned by another user).
+    make_tree(tmp_path, {"repo/a.py": "x = 1\n", "repo/.git": "gitdir: ../nowhere\n"})
+    dirty = uncommitted([tmp_path / "repo/a.py"])
+    assert list(dirty) == [tmp_path / "repo/a.py"] and "git status failed" in dirty[tmp_path / "repo/a.py"]
