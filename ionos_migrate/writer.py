@@ -20,7 +20,8 @@ class WriteError(OSError):
 
 def atomic_write(path: Path, data: bytes, *, expected: bytes | None = None) -> None:
     """Replace ``path``'s content with ``data``; ``expected`` is what it must hold now."""
-    path = Path(path)
+    # A symlink stays one: the rename goes over the file it points to, not over the link.
+    path = Path(os.path.realpath(path))
     try:
         info = path.stat()
         # Root may write anything, so the mode bits say "read-only" too.

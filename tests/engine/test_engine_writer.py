@@ -43,3 +43,14 @@ def test_file_changed_since_it_was_read_is_not_overwritten(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(WriteError, match="cannot write"):
         atomic_write(tmp_path / "gone.py", b"new\n")
+
+
+def test_a_symlink_stays_a_link_and_its_target_gets_the_content(tmp_path):
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "settings.py"
+    target.write_bytes(b"old\n")
+    link = tmp_path / "settings.py"
+    link.symlink_to(target)
+    atomic_write(link, b"new\n", expected=b"old\n")
+    assert link.is_symlink() and target.read_bytes() == b"new\n"
+    assert leftovers(tmp_path) == leftovers(tmp_path / "real") == []
