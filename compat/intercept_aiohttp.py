@@ -12,10 +12,11 @@ the original with the new URL. Everything else goes to the original.
 from __future__ import annotations
 
 import asyncio
-import http
 import json as jsonlib
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from .shim import INTERCEPTED_HOSTS, body_bytes
 
 if TYPE_CHECKING:
     from .legacy_service import Answer
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
 
 def patch(aiohttp: ModuleType, router: Any, patcher: Any) -> None:
     from yarl import URL
-
-    from .shim import INTERCEPTED_HOSTS
 
     session_class = aiohttp.ClientSession
     original = session_class._request
@@ -66,19 +65,12 @@ def _body_bytes(data: Any, json: Any, headers: dict[str, str], session: Any) -> 
         dumps = getattr(session, "_json_serialize", jsonlib.dumps)
         headers.setdefault("content-type", "application/json")
         return dumps(json).encode("utf-8")
-    if data is None:
-        return b""
-    if isinstance(data, (bytes, bytearray)):
-        return bytes(data)
-    if isinstance(data, str):
-        return data.encode("utf-8")
     if isinstance(data, dict):  # a form; the legacy API wanted JSON, the core says so
         from urllib.parse import urlencode
 
         return urlencode(data).encode("ascii")
-    if hasattr(data, "read"):
-        chunk = data.read()
-        return chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+    if data is None or isinstance(data, (bytes, bytearray, str)) or hasattr(data, "read"):
+        return body_bytes(data)
     raise TypeError(f"ionos-migrate shim: cannot read a request body of type {type(data).__name__}")
 
 
@@ -104,7 +96,7 @@ def _response(aiohttp: ModuleType, session: Any, method: str, url: Any, request_
     headers = CIMultiDict(answer.headers)
     headers["Content-Length"] = str(len(answer.body))
     response.status = answer.status
-    response.reason = _reason(answer.status)
+    response.reason = answer.reason
     response._headers = CIMultiDictProxy(headers)
     response._raw_headers = tuple((k.encode(), v.encode()) for k, v in headers.items())
     # a limit above the body's size: the reader never asks the (absent) connection to pause
@@ -122,10 +114,3 @@ async def _maybe_raise(session: Any, response: Any, per_request: Any) -> None:
         response.raise_for_status()
     elif callable(setting):
         await setting(response)
-
-
-def _reason(status: int) -> str:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return ""

@@ -14,13 +14,13 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
 
+from .shim import INTERCEPTED_HOSTS
+
 if TYPE_CHECKING:
     from .legacy_service import Answer
 
 
 def patch(httpx: ModuleType, router: Any, patcher: Any) -> None:
-    from .shim import INTERCEPTED_HOSTS
-
     sync_original = httpx.Client._transport_for_url
     async_original = httpx.AsyncClient._transport_for_url
 

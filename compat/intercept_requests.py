@@ -9,17 +9,16 @@ session's real adapter.
 
 from __future__ import annotations
 
-import http
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
+
+from .shim import INTERCEPTED_HOSTS, body_bytes
 
 if TYPE_CHECKING:
     from .legacy_service import Answer
 
 
 def patch(requests: ModuleType, router: Any, patcher: Any) -> None:
-    from .shim import INTERCEPTED_HOSTS
-
     session_class = requests.Session
     original_get_adapter = session_class.get_adapter
 
@@ -57,26 +56,13 @@ class ShimAdapter:
                 request.headers["Authorization"] = self.router.default_authorization
             return self.real_adapter(request.url).send(request, **kwargs)
         headers = {name.lower(): value for name, value in request.headers.items()}
-        answer = self.router.run_sync(request.method, decision.path, headers, _body_bytes(request.body))
+        answer = self.router.run_sync(request.method, decision.path, headers, body_bytes(request.body))
         return _response(self.requests, request, answer, self)
 
     def close(self) -> None:  # a session closes its own adapters itself
         if self.owned is not None:  # mounted by requests_adapter(): the router is ours too
             self.owned.close()
             self.router.close()
-
-
-def _body_bytes(body: Any) -> bytes:
-    if body is None:
-        return b""
-    if isinstance(body, str):
-        return body.encode("utf-8")
-    if isinstance(body, (bytes, bytearray)):
-        return bytes(body)
-    if hasattr(body, "read"):
-        data = body.read()
-        return data.encode("utf-8") if isinstance(data, str) else data
-    return b"".join(chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in body)
 
 
 def _response(requests: ModuleType, request: Any, answer: Answer, adapter: ShimAdapter) -> Any:
@@ -88,15 +74,8 @@ def _response(requests: ModuleType, request: Any, answer: Answer, adapter: ShimA
     response._content = answer.body
     response.raw = io.BytesIO(answer.body)
     response.encoding = "utf-8"
-    response.reason = _reason(answer.status)
+    response.reason = answer.reason
     response.url = request.url
     response.request = request
     response.connection = adapter
     return response
-
-
-def _reason(status: int) -> str:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return ""

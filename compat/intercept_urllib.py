@@ -14,6 +14,8 @@ import io
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from .shim import body_bytes
+
 if TYPE_CHECKING:
     from .legacy_service import Answer
 
@@ -42,7 +44,7 @@ def _open(urllib_request: ModuleType, router: Any, handler: Any, req: Any) -> An
     if decision.kind == "reroute":
         return _open_elsewhere(urllib_request, handler, req, decision.url, router.default_authorization)
     headers = {name.lower(): value for name, value in req.header_items()}
-    answer = router.run_sync(method, decision.path, headers, _body_bytes(req.data))
+    answer = router.run_sync(method, decision.path, headers, body_bytes(req.data))
     return _response(answer, req.full_url)
 
 
@@ -62,18 +64,6 @@ def _open_elsewhere(urllib_request: ModuleType, handler: Any, req: Any, url: str
     return handler.do_open(http.client.HTTPConnection, new)
 
 
-def _body_bytes(data: Any) -> bytes:
-    if data is None:
-        return b""
-    if isinstance(data, (bytes, bytearray)):
-        return bytes(data)
-    if isinstance(data, str):
-        return data.encode("utf-8")
-    if hasattr(data, "read"):
-        return data.read()
-    return b"".join(data)
-
-
 def _response(answer: Answer, url: str) -> Any:
     import urllib.response
 
@@ -82,8 +72,5 @@ def _response(answer: Answer, url: str) -> Any:
         message[name] = value
     message["content-length"] = str(len(answer.body))
     response = urllib.response.addinfourl(io.BytesIO(answer.body), message, url, answer.status)
-    try:
-        response.msg = http.HTTPStatus(answer.status).phrase
-    except ValueError:
-        response.msg = ""
+    response.msg = answer.reason
     return response

@@ -12,6 +12,7 @@ one pure policy (:func:`retry_delay`).
 from __future__ import annotations
 
 import asyncio
+import http
 import json
 import logging
 import time
@@ -54,6 +55,14 @@ class Answer:
 
     def json(self) -> object:
         return json.loads(self.body)
+
+    @property
+    def reason(self) -> str:
+        """The status's standard phrase (``Too Many Requests``), or "" for a status with none."""
+        try:
+            return http.HTTPStatus(self.status).phrase
+        except ValueError:
+            return ""
 
 
 FailureKind = Literal["connect", "timeout", "protocol"]

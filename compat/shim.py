@@ -171,6 +171,19 @@ def _join(base: str, path: str, query: str) -> str:
     return base.rstrip("/") + path + (f"?{query}" if query else "")
 
 
+def body_bytes(body: Any) -> bytes:
+    """A request body as the HTTP libraries accept it (None, str, bytes, a file, an iterable of chunks), as bytes."""
+    if body is None:
+        return b""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        return body_bytes(body.read())
+    return b"".join(body_bytes(chunk) for chunk in body)
+
+
 # --- patching, recorded so it can be undone exactly ----------------------------
 
 _MISSING = object()

@@ -439,3 +439,12 @@ def test_an_upstream_that_is_not_an_http_url_is_refused(options: dict[str, str])
     assert not shim_module.installed()
     with pytest.raises(ValueError, match="is not an http"):
         shim_module.requests_adapter(**options)
+
+
+def test_request_bodies_of_every_kind_the_libraries_accept_are_read_as_bytes() -> None:
+    import io
+
+    assert shim_module.body_bytes(None) == b""
+    for body in ("é-x", "é-x".encode(), bytearray("é-x".encode()), io.BytesIO("é-x".encode()), io.StringIO("é-x"),
+                 iter(["é", b"-x"])):
+        assert shim_module.body_bytes(body) == "é-x".encode(), body
