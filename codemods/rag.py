@@ -16,7 +16,7 @@ from .body import (
 from .core import RuleContext, SiteError
 from .edits import SiteEdits
 from .model_choice import ModelChoice, model_field
-from .resolve import literal_text, string_value
+from .resolve import literal_text, names_in, string_value
 from .response import CHAT
 from .sdk import Client
 from .sites import HttpCall
@@ -91,7 +91,7 @@ def _assigned_between(ctx: RuleContext, first: cst.CSTNode, last: cst.CSTNode, n
     if first is last:
         return set()
     try:
-        needed = {n.value for n in _all_names(cst.parse_expression(needed_code))}
+        needed = {n.value for n in names_in(cst.parse_expression(needed_code))}
     except cst.ParserSyntaxError:
         return set()
     start, end = ctx.position(first)[0], ctx.position(last)[0]
@@ -102,15 +102,6 @@ def _assigned_between(ctx: RuleContext, first: cst.CSTNode, last: cst.CSTNode, n
             if start <= line < end:
                 found.add(node.target.value)
     return found
-
-
-def _all_names(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            yield current
-        stack.extend(current.children)
 
 
 def _rag_query(ctx: RuleContext, body: LegacyBody, text: str) -> str:

@@ -808,6 +808,16 @@ def subscript_key(node: cst.Subscript) -> str | int | None:
     return None
 
 
+def names_in(node: cst.CSTNode) -> Iterator[cst.Name]:
+    """Every ``Name`` in ``node``'s subtree; works on code parsed apart from the module too."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            yield current
+        stack.extend(current.children)
+
+
 def positional_names(function: cst.FunctionDef) -> list[str]:
     """The names of a function's positional parameters, in order (``self`` included)."""
     params = function.params

@@ -17,7 +17,7 @@ from ionos_migrate.compat import rules as mapping
 
 from .body import code
 from .edits import SiteEdits
-from .resolve import Scope, positional_names, string_value
+from .resolve import Scope, names_in, positional_names, string_value
 from .sites import HttpCall
 from .status import StatusError, widen_handlers
 
@@ -232,7 +232,7 @@ def token_expression(ctx, http: HttpCall) -> tuple[cst.BaseExpression, Scope]:
 
 def _same_meaning(ctx, expr: cst.BaseExpression, here: Scope, there: Scope) -> bool:
     """Every name in ``expr`` is bound to the same thing seen from both scopes (module names, imports)."""
-    for name in _names(expr):
+    for name in names_in(expr):
         parent = ctx.index.parent(name)
         if isinstance(parent, cst.Attribute) and parent.attr is name:
             continue
@@ -314,10 +314,10 @@ def client_for(ctx, site: SiteEdits, http: HttpCall, awaited: bool) -> Client:
 
 def _module_statement_after(ctx, token: cst.BaseExpression, http: HttpCall):
     """The last module statement that binds a name the token (or the headers dict) uses: create the client below it."""
-    names = {n.value for n in _names(token)}
+    names = {n.value for n in names_in(token)}
     for arg in http.call.args:
         if arg.keyword is not None and arg.keyword.value == "headers":
-            names |= {n.value for n in _names(arg.value)}
+            names |= {n.value for n in names_in(arg.value)}
     last = None
     for statement in ctx.module.body:
         if isinstance(statement, cst.SimpleStatementLine):
@@ -327,15 +327,6 @@ def _module_statement_after(ctx, token: cst.BaseExpression, http: HttpCall):
                 if any(isinstance(t, cst.Name) and t.value in names for t in targets):
                     last = statement
     return last
-
-
-def _names(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            yield current
-        stack.extend(current.children)
 
 
 def call_code(
