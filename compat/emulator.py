@@ -147,6 +147,17 @@ def _parse_body(raw: bytes) -> tuple[Any, str | None]:
         return None, raw.decode("utf-8", "replace")
 
 
+def journal_entry(request: Request, raw: bytes) -> dict[str, Any]:
+    """What the journal keeps of a request (``status`` is added once answered): never a header, so never
+    a token. A body that is not JSON is kept as text under ``raw_body``."""
+    body, raw_text = _parse_body(raw)
+    entry: dict[str, Any] = {"method": request.method, "path": request.url.path, "query": request.url.query,
+                             "body": body}
+    if raw_text is not None:
+        entry["raw_body"] = raw_text
+    return entry
+
+
 def _bearer_ok(request: Request) -> bool:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     return scheme.lower() == "bearer" and bool(token.strip())
@@ -157,17 +168,9 @@ def endpoint(style: str, handler: Handler, *, simulate: bool = True) -> Callable
 
     async def run(request: Request) -> Response:
         raw = await request.body()
-        body, raw_text = _parse_body(raw)
+        entry = journal_entry(request, raw)
         settings: Settings = request.app.state.settings
         trace = hashlib.sha256(request.method.encode() + request.url.path.encode() + raw).hexdigest()[:32]
-        entry: dict[str, Any] = {
-            "method": request.method,
-            "path": request.url.path,
-            "query": request.url.query,
-            "body": body,
-        }
-        if raw_text is not None:
-            entry["raw_body"] = raw_text
         try:
             if settings.latency > 0:
                 await asyncio.sleep(settings.latency)
@@ -177,9 +180,9 @@ def endpoint(style: str, handler: Handler, *, simulate: bool = True) -> Callable
                 raise ApiError(429, "Rate limit exceeded (emulated)", headers={"Retry-After": str(settings.retry_after)})
             if simulate and settings.take_error():
                 raise ApiError(500, "Internal server error (emulated)")
-            if raw_text is not None:
+            if "raw_body" in entry:
                 raise ApiError(400, "request body is not valid JSON")
-            response = await handler(request, body)
+            response = await handler(request, entry["body"])
         except ApiError as exc:
             response = _error_response(style, exc, trace)
         except Exception as exc:  # noqa: BLE001 - an emulator bug still answers, in shape, and is journalled

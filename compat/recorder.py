@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from .emulator import ALL_METHODS, Journal, _parse_body
+from .emulator import ALL_METHODS, Journal, journal_entry
 from .translate import openai_error
 
 # Hop-by-hop headers and the ones httpx recomputes, never forwarded.
@@ -48,12 +48,9 @@ def create_recorder(upstream: str, legacy_upstream: str, *, timeout: float = 120
 
     async def forward(request: Request) -> Response:
         raw = await request.body()
-        body, raw_text = _parse_body(raw)
+        entry = journal_entry(request, raw)
         path = request.url.path
         origin = openai_origin if path == "/v1" or path.startswith("/v1/") else legacy_origin
-        entry = {"method": request.method, "path": path, "query": request.url.query, "body": body}
-        if raw_text is not None:
-            entry["raw_body"] = raw_text
         target = origin + path + (f"?{request.url.query}" if request.url.query else "")
         headers = {k: v for k, v in request.headers.items() if k.lower() not in DROPPED_REQUEST_HEADERS}
         try:
