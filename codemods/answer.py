@@ -55,9 +55,8 @@ def urlopen_calls(ctx: RuleContext, http: HttpCall) -> list[cst.Call]:
             return [opener]
     if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
         name = parent.targets[0].target.value
-        tracker = Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())
         found = []
-        for load in tracker.loads_of(name, http.scope):
+        for load in ctx.index.loads_of(name, http.scope):
             arg = ctx.index.parent(load)
             opener = ctx.index.parent(arg) if isinstance(arg, cst.Arg) else None
             if isinstance(opener, cst.Call) and (dotted_name(opener.func) or "").endswith("urlopen"):

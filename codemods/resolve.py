@@ -303,6 +303,23 @@ class ModuleIndex:
             yield current
             current = self.parents.get(current)
 
+    def loads_of(self, name: str, where: cst.CSTNode) -> Iterator[cst.Name]:
+        """Every read of ``name`` under ``where`` (not its assignments, definitions, attributes or keywords)."""
+        for node in self.walk(where):
+            if isinstance(node, cst.Name) and node.value == name:
+                parent = self.parent(node)
+                if isinstance(parent, (cst.AssignTarget, cst.AsName)) or (
+                    isinstance(parent, (cst.For, cst.CompFor)) and parent.target is node
+                ):
+                    continue
+                if isinstance(parent, cst.Attribute) and parent.attr is node:
+                    continue
+                if isinstance(parent, (cst.Arg,)) and parent.keyword is node:
+                    continue
+                if isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef)):
+                    continue
+                yield node
+
     def scope_of(self, node: cst.CSTNode) -> Scope:
         """The function (or module) whose local names ``node`` sees; class bodies count as scopes."""
         for ancestor in self.ancestors(node):
@@ -694,6 +711,16 @@ class Resolver:
             cls = self.index.enclosing_class(scope)
             return self.method(cls, func.attr.value) if cls is not None else None
         return None
+
+    def callers(self, function: cst.FunctionDef) -> Iterator[cst.Call]:
+        """The calls in this module that go to ``function``."""
+        name = function.name.value
+        for node in self.index.parents:
+            if isinstance(node, cst.Call):
+                func = node.func
+                short = func.value if isinstance(func, cst.Name) else (func.attr.value if isinstance(func, cst.Attribute) else None)
+                if short == name and self.callee(node, self.index.scope_of(node)) is function:
+                    yield node
 
     def method(self, cls: cst.ClassDef, name: str, seen: int = 0) -> cst.FunctionDef | None:
         bindings = self.index.bindings(cls)

@@ -13,7 +13,7 @@ Status checks and other attributes of the response stay as they are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Literal, Optional, Union
+from typing import Literal, Optional, Union
 
 import libcst as cst
 
@@ -91,7 +91,7 @@ class Tracker:
         self._seen: set[tuple[int, str]] = set()
         self._depth = 0
         self._response_value: Optional[cst.BaseExpression] = None  # ``r = <this>``: the response's one binding
-        self._status = StatusChecks(index, edits, self.loads_of)
+        self._status = StatusChecks(index, edits)
 
     # -- entry points --
 
@@ -238,7 +238,7 @@ class Tracker:
         where = self.index.parent(loop) if isinstance(loop, cst.CompFor) else loop
         while isinstance(where, cst.CompFor):
             where = self.index.parent(where)
-        for load in self.loads_of(name, where):
+        for load in self.index.loads_of(name, where):
             self.follow(load, "element")
 
     def _element(self, node: cst.BaseExpression) -> None:
@@ -368,24 +368,8 @@ class Tracker:
             raise ReadError(f"{name!r} is assigned more than once; the tool cannot tell which value is read")
         if kind == "response":
             self._response_value = value
-        for load in self.loads_of(name, scope):
+        for load in self.index.loads_of(name, scope):
             self.follow(load, kind)
-
-    def loads_of(self, name: str, where: cst.CSTNode) -> Iterator[cst.Name]:
-        for node in self.index.walk(where):
-            if isinstance(node, cst.Name) and node.value == name:
-                parent = self.index.parent(node)
-                if isinstance(parent, (cst.AssignTarget, cst.AsName)) or (
-                    isinstance(parent, (cst.For, cst.CompFor)) and parent.target is node
-                ):
-                    continue
-                if isinstance(parent, cst.Attribute) and parent.attr is node:
-                    continue
-                if isinstance(parent, (cst.Arg,)) and parent.keyword is node:
-                    continue
-                if isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef)):
-                    continue
-                yield node
 
     def _follow_return(self, node: cst.BaseExpression, kind: Kind) -> None:
         function = self.index.scope_of(node)
@@ -396,7 +380,7 @@ class Tracker:
             raise ReadError("the answer is returned from a lambda")
         if self._depth >= 2:
             raise ReadError(f"the answer is returned through more than two functions ({function.name.value})")
-        callers = list(self.callers(function))
+        callers = list(self.resolver.callers(function))
         if not callers:
             raise ReadError(f"{function.name.value}() returns the answer and no caller in this file reads it; update its callers by hand")
         self._depth += 1
@@ -406,15 +390,6 @@ class Tracker:
                 self.follow(parent if isinstance(parent, cst.Await) else call, kind)
         finally:
             self._depth -= 1
-
-    def callers(self, function: cst.FunctionDef) -> Iterator[cst.Call]:
-        name = function.name.value
-        for node in self.index.parents:
-            if isinstance(node, cst.Call):
-                func = node.func
-                short = func.value if isinstance(func, cst.Name) else (func.attr.value if isinstance(func, cst.Attribute) else None)
-                if short == name and self.resolver.callee(node, self.index.scope_of(node)) is function:
-                    yield node
 
     def _describe(self, parent: cst.CSTNode | None) -> str:
         if parent is None:

@@ -20,7 +20,6 @@ and a handler that reads attributes of the exception.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -52,10 +51,9 @@ class _Plan:
 class StatusChecks:
     """The status check that follows one response (``r = post(...)``) at one site."""
 
-    def __init__(self, index: ModuleIndex, edits: SiteEdits, loads_of: Callable[[str, cst.CSTNode], Iterator[cst.Name]]):
+    def __init__(self, index: ModuleIndex, edits: SiteEdits):
         self.index = index
         self.edits = edits
-        self.loads_of = loads_of
         self.plan: _Plan | None = None
 
     def handle(self, attribute: cst.Attribute, response_value: cst.BaseExpression | None) -> None:
@@ -90,7 +88,7 @@ class StatusChecks:
         ok_block, error_block = (check.body, otherwise) if success else (otherwise, check.body)
         plan = _Plan(check)
         scope = self.index.scope_of(attribute)
-        for load in self.loads_of(name, scope):
+        for load in self.index.loads_of(name, scope):
             if self._inside(load, statement) or self._inside(load, check.test):
                 continue
             if error_block is not None and self._inside(load, error_block):

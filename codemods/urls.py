@@ -5,9 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from .core import RuleContext
-from .edits import SiteEdits
 from .resolve import Scope, positional_names, single_return
-from .response import CHAT, Tracker
 from .sites import HttpCall
 
 
@@ -50,7 +48,7 @@ def url_binding(ctx: RuleContext, node: cst.BaseExpression, scope: Scope) -> tup
             return None
         name, where = node.value, found[1]
         public = isinstance(where, cst.Module) and not name.islower() and not name.startswith("_")
-        uses = None if public else list(Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits()).loads_of(name, where))
+        uses = None if public else list(ctx.index.loads_of(name, where))
         return found[2], uses  # type: ignore[return-value]
     if isinstance(node, cst.Call) and not node.args:
         helper = ctx.resolver.callee(node, scope)
@@ -59,7 +57,7 @@ def url_binding(ctx: RuleContext, node: cst.BaseExpression, scope: Scope) -> tup
         returned = single_return(helper)
         if returned is None or not isinstance(returned, STRING_EXPRESSIONS):
             return None
-        return returned, list(Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits()).callers(helper))
+        return returned, list(ctx.resolver.callers(helper))
     return None
 
 

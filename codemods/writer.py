@@ -13,7 +13,6 @@ from .body import (
 from .core import RuleContext, SiteError
 from .edits import MARKER, SiteEdits
 from .resolve import Scope
-from .response import CHAT, Tracker
 from .sdk import (
     Client,
     SdkError,
@@ -65,7 +64,7 @@ def write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBo
     """Write the new body where the old one was written, and (--target openai) the SDK call."""
     model_field = fields[:1]
     if body.helper is not None:
-        callers = list(Tracker(ctx.index, ctx.resolver, CHAT, site).callers(body.helper))
+        callers = list(ctx.resolver.callers(body.helper))
         if len(callers) != 1:
             raise SiteError(f"{body.helper.name.value}() builds the body and is called from {len(callers)} places; rewrite them together by hand")
     assert http.body is not None
@@ -136,10 +135,9 @@ def _write_urlopen(ctx: RuleContext, site: SiteEdits, opening: UrlOpening, call:
 
 def remove_inlined(ctx: RuleContext, site: SiteEdits, body: LegacyBody) -> None:
     """Drop ``options = {...}`` / ``properties = {...}`` that were inlined into the new body and are used nowhere else."""
-    tracker = Tracker(ctx.index, ctx.resolver, CHAT, site)
     removed = []
     for name, scope in body.consumed:
-        loads = list(tracker.loads_of(name, scope))
+        loads = list(ctx.index.loads_of(name, scope))
         if len(loads) != 1:
             continue
         statement = _assignment_statement(ctx, name, scope)

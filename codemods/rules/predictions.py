@@ -138,7 +138,7 @@ def _bodies(ctx: RuleContext, http: HttpCall) -> list[tuple[LegacyBody, cst.Base
     names = positional_names(function)
     offset = 1 if names[:1] in (["self"], ["cls"]) else 0
     position = names.index(http.body.value) - offset if http.body.value in names else -1  # -1: keyword-only
-    callers = list(Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits()).callers(function))
+    callers = list(ctx.resolver.callers(function))
     if not callers:
         raise SiteError(f"the body is a parameter of {function.name.value}() and no caller in this file passes it; rewrite by hand")
     bodies = []
@@ -165,8 +165,7 @@ def _check_body_not_shared(ctx: RuleContext, http: HttpCall) -> None:
     if not found or found[0] != "value":
         return
     bodies = {id(other.body) for other in ctx.calls if other is not http and other.body is not None}
-    tracker = Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())
-    for load in tracker.loads_of(http.body.value, found[1]):  # type: ignore[arg-type]
+    for load in ctx.index.loads_of(http.body.value, found[1]):  # type: ignore[arg-type]
         if load is not http.body and id(load) in bodies:
             other = next(o for o in ctx.calls if o.body is load)
             raise SiteError(
@@ -189,9 +188,8 @@ def _check_body_not_changed(ctx: RuleContext, sent: cst.BaseExpression, scope: S
         found = ctx.index.lookup(sent.value, scope)
         if found and found[0] == "value":
             names.append((sent.value, found[1]))
-    tracker = Tracker(ctx.index, ctx.resolver, CHAT, SiteEdits())
     for name, scope in names:
-        for load in tracker.loads_of(name, scope):
+        for load in ctx.index.loads_of(name, scope):
             parent = ctx.index.parent(load)
             if _mutated(ctx, load, parent):
                 raise BodyError(f"{name!r} is changed after it is built; build the new body by hand")
