@@ -175,6 +175,11 @@ def png_image(digest: str, size: str | None) -> bytes:
 # --- collections --------------------------------------------------------------
 
 
+def _uuid_shaped(hex_digest: str) -> str:
+    """A document id in the UUID shape the legacy API uses, from 32 hex digits."""
+    return f"{hex_digest[:8]}-{hex_digest[8:12]}-{hex_digest[12:16]}-{hex_digest[16:20]}-{hex_digest[20:32]}"
+
+
 def derived_documents(collection_id: str) -> list[dict[str, str]]:
     """Documents for a collection nobody seeded: a function of its id."""
     docs = []
@@ -183,7 +188,7 @@ def derived_documents(collection_id: str) -> list[dict[str, str]]:
         ints = _stream_of_ints(seed)
         words = " ".join(WORDS[next(ints) % len(WORDS)] for _ in range(12))
         docs.append({
-            "id": f"{seed[:8]}-{seed[8:12]}-{seed[12:16]}-{seed[16:20]}-{seed[20:32]}",
+            "id": _uuid_shaped(seed),
             "name": f"document-{index + 1}.txt",
             "text": f"Document {index + 1} of collection {collection_id}: {words}.",
         })
@@ -198,7 +203,7 @@ def seeded_documents(collection_id: str, documents: Sequence[str | Mapping[str, 
             doc = {"text": doc}
         seed = hashlib.sha256(f"{collection_id}:seed:{index}".encode()).hexdigest()
         out.append({
-            "id": str(doc.get("id") or f"{seed[:8]}-{seed[8:12]}-{seed[12:16]}-{seed[16:20]}-{seed[20:32]}"),
+            "id": str(doc.get("id") or _uuid_shaped(seed)),
             "name": str(doc.get("name") or f"document-{index + 1}.txt"),
             "text": str(doc.get("text", doc.get("content", ""))),
         })
