@@ -41,10 +41,9 @@ from .legacy_service import (
     run_async,
 )
 from .model_map import ModelMap
-from .runtime_defaults import DEFAULT_TIMEOUT
+from .runtime_defaults import DEFAULT_MAX_BODY, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 
 ACCESS_LOG = logging.getLogger("ionos_migrate.proxy.access")
-DEFAULT_MAX_BODY = 4 * 1024 * 1024
 OVERHEAD_HEADER = "x-ionos-migrate-overhead-ms"
 CONFIG_ENV = "IONOS_MIGRATE_PROXY_CONFIG"  # JSON, for uvicorn worker processes (--workers N)
 
@@ -69,7 +68,7 @@ def create_app(
     model_map: ModelMap | None = None,
     token: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-    retries: int = RetryPolicy.retries,
+    retries: int = DEFAULT_RETRIES,
     max_body_bytes: int = DEFAULT_MAX_BODY,
     client: ClientKind = "aiohttp",
     connection_limit: int = 512,

@@ -10,3 +10,4 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_RETRIES = 2  # extra attempts after the first, where a retry is safe
 DEFAULT_BACKOFF = 0.1  # seconds, doubled per attempt, when upstream gives no Retry-After
 MAX_RETRY_AFTER = 10.0  # a longer Retry-After is handed to the caller instead of waited out
+DEFAULT_MAX_BODY = 4 * 1024 * 1024  # bytes of a request body the proxy accepts (413 above)

@@ -12,6 +12,7 @@ import click
 
 from ionos_migrate.cli.options import model_map_option
 from ionos_migrate.compat import rules
+from ionos_migrate.compat.runtime_defaults import DEFAULT_MAX_BODY, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from ionos_migrate.compat.shim import http_base_url
 from ionos_migrate.config import load_model_map, load_project_config
 
@@ -33,11 +34,11 @@ def shim() -> None:
 @click.option("--project", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               help="Project folder whose pyproject.toml [tool.ionos-migrate.models] is read.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn worker processes.")
-@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=0.1),
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds to wait for an upstream answer (504 after).")
-@click.option("--retries", default=2, show_default=True, type=click.IntRange(0, 10),
+@click.option("--retries", default=DEFAULT_RETRIES, show_default=True, type=click.IntRange(0, 10),
               help="Extra attempts on 429/503/connect errors (never after a request was delivered).")
-@click.option("--max-body", "max_body_bytes", default=4 * 1024 * 1024, show_default=True, type=click.IntRange(1),
+@click.option("--max-body", "max_body_bytes", default=DEFAULT_MAX_BODY, show_default=True, type=click.IntRange(1),
               help="Largest request body accepted, in bytes (413 above).")
 @click.option("--no-access-log", is_flag=True, help="Do not print the JSON access log.")
 def serve(host: str, port: int, upstream: str, collections_upstream: str, model_map_file: Path | None, project: Path,
