@@ -116,8 +116,7 @@ def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model
         written = False
         if command == "apply" and result.changed:
             _refuse_dirty(result, allow_dirty)
-            write_changes(result)
-            written = True
+            written = write_changes(result) > 0  # every write may have been refused (read-only files)
     except FileNotFoundError as exc:
         raise ToolError(str(exc)) from None
     except ToolError:

@@ -141,6 +141,15 @@ def test_read_only_file_is_a_clear_error_and_nothing_is_lost(tmp_path, cli):
     assert not [name for name in (p.name for p in tmp_path.iterdir()) if name.endswith(".ionos-migrate")]
 
 
+def test_apply_that_could_write_nothing_does_not_claim_files_written(tmp_path, cli):
+    make_tree(tmp_path, {"ro.py": LEGACY_MODULE})
+    (tmp_path / "ro.py").chmod(0o444)
+    result = cli(tmp_path, "apply", "--no-progress", "--report", "r.json")
+    assert result.exit_code == 1
+    assert report(tmp_path / "r.json")["written"] is False
+    assert "nothing written" in result.output and "files written" not in result.output
+
+
 def test_apply_refuses_files_with_uncommitted_changes(tmp_path, cli):
     make_tree(tmp_path, {"committed.py": LEGACY_MODULE, "edited.py": LEGACY_MODULE})
     git(tmp_path, "init", "-q")
