@@ -113,7 +113,7 @@ def _runtime_model(ctx: RuleContext, dyn: Dyn, scope: Scope) -> ModelChoice:
             )
         entry = found
         notes += entry_notes(dyn.default, found)
-    elif "b64decode" in ctx.module.code:
+    elif "b64decode" in ctx.index.source:
         raise SiteError(
             f"the model id ({code(dyn.node)}) is only known at run time and the code decodes base64: "
             "it may be an image model; rewrite for /v1/chat/completions or /v1/images/generations by hand"

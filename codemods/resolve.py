@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterator, Mapping, Optional, Union
 
 import libcst as cst
@@ -270,6 +271,11 @@ class ModuleIndex:
         self._kids: dict[cst.CSTNode, tuple] = {}
         self._bindings: dict[cst.CSTNode, _Bindings] = {}
         self._self_attrs: dict[cst.CSTNode, _SelfAttrs] = {}
+
+    @cached_property
+    def source(self) -> str:
+        """The module's text, generated once: libcst's ``Module.code`` regenerates it on every access."""
+        return self.module.code
 
     @property
     def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:

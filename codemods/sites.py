@@ -226,7 +226,7 @@ class CallFinder:
         name = root.value if isinstance(root, cst.Name) else ""
         if name in ("requests", "httpx", "aiohttp"):
             return name
-        code = self.index.module.code
+        code = self.index.source
         for library in ("aiohttp", "httpx", "requests"):
             if f"import {library}" in code or f"from {library}" in code:
                 return library

@@ -235,7 +235,7 @@ def _unresolved_predictions(ctx: RuleContext, http: HttpCall) -> bool:
     tail = parts[-1]
     if not (isinstance(tail, str) and tail.rstrip("/").endswith("/predictions")):
         return False
-    return mapping.LEGACY_HOST in ctx.module.code and http.body is not None
+    return mapping.LEGACY_HOST in ctx.index.source and http.body is not None
 
 
 def _chat(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, model: ModelChoice, client: Client | None):

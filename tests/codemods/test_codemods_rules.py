@@ -297,3 +297,16 @@ def test_sdk_literal_token_built_by_concatenation_is_not_moved_into_a_client():
         result = run(sdk_site(f'HEADERS = {{"Authorization": {header}}}'), OPENAI)
         assert result.findings[0].status == "manual" and "Authorization" in result.findings[0].message
         assert "api_key" not in result.code
+
+
+def test_module_text_is_generated_once_not_per_session_call(monkeypatch):
+    """libcst regenerates Module.code on each access; per call through a session that made
+    a 2,400-line file take 33 s instead of 2 s."""
+    calls = "".join(f'\n\ndef f{i}():\n    return session.post("https://example.com/api/{i}", json={{}})\n' for i in range(20))
+    source = "import requests\n\nsession = requests.Session()\n" + calls + site()[len("import requests\n"):]
+    generated = []
+    original = cst.Module.code
+    monkeypatch.setattr(cst.Module, "code", property(lambda module: generated.append(1) or original.fget(module)))
+    result = transform(source, path="m.py", context=CONTEXT)
+    assert [f.status for f in result.findings] == ["migrated"]
+    assert len(generated) <= 2  # the index's copy of the text, and the rewritten module
