@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 
 def patch(aiohttp: ModuleType, router: Any, patcher: Any) -> None:
+    from multidict import CIMultiDict
     from yarl import URL
 
     session_class = aiohttp.ClientSession
@@ -39,7 +40,8 @@ def patch(aiohttp: ModuleType, router: Any, patcher: Any) -> None:
         if decision is None:
             return await original(self, method, url, **kwargs)
         if decision.kind == "reroute":
-            headers = {k: v for k, v in (kwargs.pop("headers", None) or {}).items() if k.lower() != "host"}
+            headers = CIMultiDict(kwargs.pop("headers", None) or {})  # as aiohttp takes them: a mapping or pairs
+            headers.popall("Host", None)
             if router.default_authorization and "authorization" not in _headers(self, headers):
                 headers["Authorization"] = router.default_authorization
             return await original(self, method, URL(decision.url, encoded=True), headers=headers, **kwargs)

@@ -448,3 +448,18 @@ def test_request_bodies_of_every_kind_the_libraries_accept_are_read_as_bytes() -
     for body in ("é-x", "é-x".encode(), bytearray("é-x".encode()), io.BytesIO("é-x".encode()), io.StringIO("é-x"),
                  iter(["é", b"-x"])):
         assert shim_module.body_bytes(body) == "é-x".encode(), body
+
+
+def test_aiohttp_headers_given_as_pairs_are_kept_on_a_rerouted_request(broken: str, behaviour: Any) -> None:
+    """aiohttp takes headers as any mapping or list of pairs; a reroute must take them as aiohttp does."""
+    install(upstream=f"{broken}/v1", legacy_upstream=broken)
+
+    async def run() -> int:
+        async with aiohttp.ClientSession() as session:
+            pairs = [("Authorization", f"Bearer {TOKEN}"), ("X-Tag", "a")]
+            async with session.post(f"{LEGACY}/collections/c/query", json={"query": "q"}, headers=pairs) as r:
+                return r.status
+
+    assert asyncio.run(run()) == 200
+    assert behaviour.seen[0]["headers"]["authorization"] == f"Bearer {TOKEN}"
+    assert behaviour.seen[0]["headers"]["x-tag"] == "a"
