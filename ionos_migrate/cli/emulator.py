@@ -8,6 +8,7 @@ import click
 
 JOURNAL_LIMIT = 10_000  # entries kept for GET /_emulator/journal by a long-running server
 
+
 def _load_collections(path: Path | None) -> dict:
     """A JSON file ``{"collection-id": ["text", {"id", "name", "text"}, ...]}``."""
     if path is None:
@@ -18,8 +19,10 @@ def _load_collections(path: Path | None) -> dict:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise click.BadParameter(f"{path}: {exc}", param_hint="--collections") from None
-    if not isinstance(data, dict) or not all(isinstance(docs, list) for docs in data.values()):
-        raise click.BadParameter(f'{path}: expected {{"collection-id": ["document text", ...]}}',
+    if not isinstance(data, dict) or not all(
+        isinstance(docs, list) and all(isinstance(doc, (str, dict)) for doc in docs) for docs in data.values()
+    ):
+        raise click.BadParameter(f'{path}: expected {{"collection-id": ["document text", {{"text": ...}}, ...]}}',
                                  param_hint="--collections")
     return data
 

@@ -64,3 +64,10 @@ def test_bad_collections_file_is_a_usage_error(tmp_path: Path) -> None:
     seeds.write_text("[1, 2]", "utf-8")
     result = CliRunner().invoke(main, ["emulator", "serve", "--collections", str(seeds)])
     assert result.exit_code == 2 and "expected" in result.output
+
+
+def test_a_document_that_is_neither_text_nor_a_table_is_a_usage_error(tmp_path: Path) -> None:
+    seeds = tmp_path / "collections.json"
+    seeds.write_text('{"kb": ["fine", {"text": "fine too"}, 42]}', "utf-8")
+    result = CliRunner().invoke(main, ["emulator", "serve", "--collections", str(seeds)])
+    assert result.exit_code == 2 and "expected" in result.output
