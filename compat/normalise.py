@@ -113,15 +113,6 @@ def pair_up(before: Sequence[Flat], after: Sequence[Flat]) -> tuple[list[tuple[F
     return pairs, lonely, remaining
 
 
-def request_noise(first: Sequence[Mapping[str, Any]], second: Sequence[Mapping[str, Any]]) -> set[str]:
-    """Field paths that differ between two runs of the same code."""
-    a = [normalise_request(e) for e in first]
-    b = [normalise_request(e) for e in second]
-    unmatched_a, unmatched_b = _multiset_minus(a, b), _multiset_minus(b, a)
-    pairs, _, _ = pair_up(unmatched_a, unmatched_b)
-    return {d.field for x, y in pairs for d in field_differences(x, y)} - {"method", "path"}
-
-
 def _multiset_minus(a: Sequence[Flat], b: Sequence[Flat]) -> list[Flat]:
     left = Counter(key_of(x) for x in b)
     out = []
@@ -160,6 +151,12 @@ def compare_requests(before: Sequence[Mapping[str, Any]], after: Sequence[Mappin
         only_before=lonely_a,
         only_after=lonely_b,
     )
+
+
+def request_noise(first: Sequence[Mapping[str, Any]], second: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Field paths that differ between two runs of the same code."""
+    pairs = compare_requests(first, second).pairs
+    return {d.field for _, _, fields in pairs for d in fields} - {"method", "path"}
 
 
 # --- output -----------------------------------------------------------------
