@@ -41,7 +41,7 @@ class Outgoing:
 
     method: str
     url: str
-    headers: dict[str, str]
+    headers: dict[str, str] = field(repr=False)  # they carry the bearer token
     body: Optional[bytes] = None
 
 
@@ -162,7 +162,7 @@ class LegacyService:
     upstream: str = rules.OPENAI_BASE_URL
     legacy_upstream: str = rules.LEGACY_BASE_URL
     model_map: ModelMap = field(default_factory=ModelMap.bundled)
-    token: Optional[str] = None
+    token: Optional[str] = field(default=None, repr=False)  # a repr reaches logs and tracebacks
     timeout: float = DEFAULT_TIMEOUT
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 

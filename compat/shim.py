@@ -21,7 +21,7 @@ import contextlib
 import importlib.abc
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping
 from urllib.parse import unquote, urlsplit
@@ -57,7 +57,7 @@ class ShimConfig:
     upstream: str = rules.OPENAI_BASE_URL
     legacy_upstream: str = rules.LEGACY_BASE_URL
     model_map: "ModelMap | None" = None  # None: the bundled map
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)  # a repr reaches logs and tracebacks
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
 

@@ -146,3 +146,15 @@ def test_options_that_collide_with_the_translation_are_a_400_naming_them() -> No
         result = run_sync(service.predictions(TEXT_MODEL, {}, body), lambda outgoing: Answer(500, {}, b""), POLICY)
         assert result.answer.status == 400
         assert LegacyError.model_validate_json(result.answer.body).messages[0].message.startswith(f"properties.options.{option}:")
+
+
+def test_the_configured_token_is_not_in_any_repr() -> None:
+    """A repr reaches logs and tracebacks (rich and pytest show locals); a bearer token must not."""
+    from ionos_migrate.compat.shim import make_router
+
+    secret = "tok-SECRET-in-config"
+    router = make_router(token=secret)
+    outgoing = router.service.models({}).send(None)  # the first upstream call, with the configured token
+    assert outgoing.headers["authorization"] == f"Bearer {secret}"
+    for holder in (LegacyService(token=secret), router.config, router.service, outgoing):
+        assert secret not in repr(holder), type(holder).__name__
