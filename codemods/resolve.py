@@ -271,6 +271,7 @@ class ModuleIndex:
         self._kids: dict[cst.CSTNode, tuple] = {}
         self._bindings: dict[cst.CSTNode, _Bindings] = {}
         self._self_attrs: dict[cst.CSTNode, _SelfAttrs] = {}
+        self._of_type: dict[type, list] = {}
 
     @cached_property
     def source(self) -> str:
@@ -282,6 +283,13 @@ class ModuleIndex:
         if self._parents is None:
             self._parents, self._kids = _tree(self.module)
         return self._parents
+
+    def nodes_of(self, kind: type) -> list:
+        """Every node of one type in the module, collected once per type (callers ask per call site)."""
+        found = self._of_type.get(kind)
+        if found is None:
+            found = self._of_type[kind] = [node for node in self.parents if isinstance(node, kind)]
+        return found
 
     def children(self, node: cst.CSTNode) -> tuple:
         if self._parents is None:
@@ -721,12 +729,11 @@ class Resolver:
     def callers(self, function: cst.FunctionDef) -> Iterator[cst.Call]:
         """The calls in this module that go to ``function``."""
         name = function.name.value
-        for node in self.index.parents:
-            if isinstance(node, cst.Call):
-                func = node.func
-                short = func.value if isinstance(func, cst.Name) else (func.attr.value if isinstance(func, cst.Attribute) else None)
-                if short == name and self.callee(node, self.index.scope_of(node)) is function:
-                    yield node
+        for node in self.index.nodes_of(cst.Call):
+            func = node.func
+            short = func.value if isinstance(func, cst.Name) else (func.attr.value if isinstance(func, cst.Attribute) else None)
+            if short == name and self.callee(node, self.index.scope_of(node)) is function:
+                yield node
 
     def method(self, cls: cst.ClassDef, name: str, seen: int = 0) -> cst.FunctionDef | None:
         bindings = self.index.bindings(cls)

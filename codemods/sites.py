@@ -286,10 +286,9 @@ class CallFinder:
     def _with_target(self, name: str, scope: Scope, factories=CLIENT_FACTORIES) -> cst.Call | None:
         """``with httpx.Client(base_url=...) as client``: the factory bound to ``client``."""
         found = None
-        for node, parent in self.index.parents.items():
+        for node in self.index.nodes_of(cst.WithItem):
             if (
-                isinstance(node, cst.WithItem)
-                and node.asname is not None
+                node.asname is not None
                 and isinstance(node.asname.name, cst.Name)
                 and node.asname.name.value == name
                 and self.index.scope_of(node) is scope
@@ -429,7 +428,7 @@ def instantiation_values(index: ModuleIndex, resolver: Resolver, dyn: Dyn) -> li
 
 def _class_and_subclasses(index: ModuleIndex, cls: cst.ClassDef) -> set[str]:
     names = {cls.name.value}
-    classes = [node for node in index.parents if isinstance(node, cst.ClassDef)]
+    classes = index.nodes_of(cst.ClassDef)
     changed = True
     while changed:
         changed = False
@@ -441,6 +440,6 @@ def _class_and_subclasses(index: ModuleIndex, cls: cst.ClassDef) -> set[str]:
 
 
 def _instantiations(index: ModuleIndex, names: set[str]):
-    for node in index.parents:
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in names:
+    for node in index.nodes_of(cst.Call):
+        if isinstance(node.func, cst.Name) and node.func.value in names:
             yield node
