@@ -172,11 +172,16 @@ def _changed_lines(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, i
             if tag != "equal"]
 
 
+def _touched(i1: int, i2: int) -> set[int]:
+    """The lines of the first text a change block covers (an insertion marks the line it precedes)."""
+    return set(range(i1, i2)) if i2 > i1 else {i1}
+
+
 def output_noise(first: str, second: str) -> set[int]:
-    """Line numbers of ``first`` that changed in ``second`` (insertions mark the line they precede)."""
+    """Line numbers of ``first`` that changed in ``second``."""
     noisy: set[int] = set()
     for i1, i2, _, _ in _changed_lines(output_lines(first), output_lines(second)):
-        noisy.update(range(i1, i2) if i2 > i1 else [i1])
+        noisy |= _touched(i1, i2)
     return noisy
 
 
@@ -184,8 +189,7 @@ def compare_output(before: str, after: str, noise: Iterable[int] = ()) -> list[s
     """A unified diff of the two outputs, empty when they agree outside ``noise`` lines of ``before``."""
     a, b = output_lines(before), output_lines(after)
     noisy = set(noise)
-    real = [block for block in _changed_lines(a, b)
-            if not set(range(block[0], block[1]) if block[1] > block[0] else [block[0]]) <= noisy]
+    real = [block for block in _changed_lines(a, b) if not _touched(block[0], block[1]) <= noisy]
     if not real:
         return []
     return list(difflib.unified_diff(a, b, "before", "after", lineterm=""))
