@@ -19,6 +19,20 @@ Replacement = Callable[[cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel]]
 Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
 
 
+def prepend_lines(replace: dict[cst.CSTNode, Replacement], node: cst.CSTNode, lines) -> None:
+    """Give ``node`` extra leading lines, after any replacement already planned for it."""
+    earlier = replace.get(node)
+
+    def make(updated, lines=tuple(lines)):
+        if earlier is not None:
+            updated = earlier(updated)
+        if isinstance(updated, cst.RemovalSentinel):
+            return updated
+        return updated.with_changes(leading_lines=[*lines, *updated.leading_lines])
+
+    replace[node] = make
+
+
 @dataclass
 class SiteEdits:
     replace: dict[cst.CSTNode, Replacement] = field(default_factory=dict)
@@ -46,14 +60,7 @@ class SiteEdits:
 
     def prepend_lines(self, node: cst.CSTNode, lines) -> None:
         """Give ``node`` extra leading lines (comments of a removed statement above it)."""
-        earlier = self.replace.get(node)
-
-        def make(updated, lines=tuple(lines)):
-            if earlier is not None:
-                updated = earlier(updated)
-            return updated.with_changes(leading_lines=[*lines, *updated.leading_lines])
-
-        self.replace[node] = make
+        prepend_lines(self.replace, node, lines)
 
 
 @dataclass
@@ -78,6 +85,9 @@ class ModuleEdits:
         for name in sorted(site.imports):
             if name not in self.imports:
                 self.imports.append(name)
+
+    def prepend_lines(self, node: cst.CSTNode, lines) -> None:
+        prepend_lines(self.replace, node, lines)
 
     def mark(self, statement: cst.CSTNode, text: str) -> None:
         line = f"{MARKER} {text}".replace("\n", " ")

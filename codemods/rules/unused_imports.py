@@ -79,19 +79,9 @@ def _carry_leading_lines(ctx: RuleContext, statement: cst.SimpleStatementLine) -
     if not following:
         return
     target = following[0]
-    earlier = ctx.edits.replace.get(target)
-    lines = tuple(statement.leading_lines)
-    if not any(line.comment for line in lines) and target.leading_lines:
+    if not any(line.comment for line in statement.leading_lines) and target.leading_lines:
         return  # only blank lines, and the next statement has its own
-
-    def make(updated):
-        if earlier is not None:
-            updated = earlier(updated)
-        if isinstance(updated, cst.RemovalSentinel):
-            return updated
-        return updated.with_changes(leading_lines=[*lines, *updated.leading_lines])
-
-    ctx.edits.replace[target] = make
+    ctx.edits.prepend_lines(target, statement.leading_lines)
 
 
 def _local_name(alias: cst.ImportAlias) -> str:
