@@ -122,7 +122,7 @@ def error_answer(status: int, message: str, *, trace_id: str | None = None, extr
 def upstream_error_answer(answer: Answer, *, trace_id: str | None = None) -> Answer:
     """An upstream error answer -> the legacy error shape, same status; Retry-After kept."""
     extra = {"retry-after": answer.headers["retry-after"]} if "retry-after" in answer.headers else None
-    trace_id = trace_id or answer.headers.get(TRACE_HEADER) or answer.headers.get("x-request-id")
+    trace_id = trace_id or _trace(answer)
     if _is_legacy_error(answer.body):  # the collections API already speaks it
         return json_answer(answer.status, answer.body, trace_id=trace_id, extra=extra)
     legacy = translate.error_to_legacy(answer.status, answer.body)

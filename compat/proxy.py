@@ -201,7 +201,8 @@ class _Proxy:
         overhead_ms = max(0.0, (total - result.upstream_seconds) * 1000)
         upstream_ms = result.upstream_seconds * 1000
         headers = dict(answer.headers)
-        headers.setdefault(TRACE_HEADER, new_trace_id())
+        if TRACE_HEADER not in headers:  # the core's answers have one; forwarded ones may not
+            headers[TRACE_HEADER] = new_trace_id()
         headers[OVERHEAD_HEADER] = f"{overhead_ms:.3f}"
         headers["server-timing"] = f"shim;dur={overhead_ms:.3f}, upstream;dur={upstream_ms:.3f}"
         media_type = headers.pop("content-type", None)
