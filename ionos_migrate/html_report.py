@@ -13,7 +13,7 @@ from typing import Any
 
 from ionos_migrate import __version__
 from ionos_migrate.engine import Change, RunResult
-from ionos_migrate.reports import STATUS_ORDER, SUMMARY_LABELS
+from ionos_migrate.reports import SUMMARY_LABELS, by_status
 
 STYLE = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #1f2328; }
@@ -63,7 +63,7 @@ def _summary_table(summary: dict[str, Any]) -> str:
 
 
 def _findings_table(result: RunResult) -> str:
-    findings = sorted(result.findings, key=lambda f: (STATUS_ORDER.index(f.status), f.path, f.line))
+    findings = by_status(result)
     if not findings:
         return "<h2>Findings</h2><p>No legacy call sites found.</p>"
     rows = []

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ionos_migrate import __version__
+from ionos_migrate.codemods.api import Finding
 from ionos_migrate.engine import RunResult
 
 JSON_VERSION = 1
@@ -87,20 +88,26 @@ def render_markdown(result: RunResult, *, command: str, written: bool, exit_code
     out.append("|" + "---|" * len(SUMMARY_LABELS))
     out.append("| " + " | ".join(str(summary[key]) for key in SUMMARY_LABELS) + " |")
     out.append("")
-    findings = result.findings
+    findings = by_status(result)
     if findings:
         out += ["### Findings", "", "| where | status | rule | message |", "|---|---|---|---|"]
-        for f in sorted(findings, key=lambda f: (STATUS_ORDER.index(f.status), f.path, f.line)):
+        for f in findings:
             where = f"`{f.path}:{f.line}:{f.column}`" + (f" (cell {f.cell})" if f.cell is not None else "")
             out.append(f"| {_md_cell(where)} | **{f.status}** | `{f.rule}` | {_md_cell(f.message)} |")
         out.append("")
     else:
         out += ["No legacy call sites found.", ""]
     for outcome in result.changed:
-        fence = "````" if "```" in outcome.diff() else "```"
+        diff = outcome.diff()
+        fence = "````" if "```" in diff else "```"
         out += [f"<details><summary><code>{html.escape(outcome.path)}</code> {verb}</summary>", "", fence + "diff",
-                outcome.diff().rstrip("\n"), fence, "", "</details>", ""]
+                diff.rstrip("\n"), fence, "", "</details>", ""]
     return "\n".join(out)
+
+
+def by_status(result: RunResult) -> list[Finding]:
+    """Findings as the Markdown and HTML reports list them: what needs a human first."""
+    return sorted(result.findings, key=lambda f: (STATUS_ORDER.index(f.status), f.path, f.line))
 
 
 def _md_cell(text: str) -> str:
