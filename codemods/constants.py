@@ -27,14 +27,15 @@ def collect_constants(source: str, *, project: ProjectIndex | None = None, modul
     """Module-level string constants: literals, ``+`` and f-strings of other constants, ``.format``/``%`` of them.
 
     Uses the stdlib parser: this runs over every prefiltered file and must be
-    cheap. A file that does not parse has no constants. With ``project`` (the
+    cheap. A file that does not parse (or nests deeper than the stdlib parser
+    can go) has no constants; a value nested too deep to follow is not one. With ``project`` (the
     constants of a first pass) and the file's dotted ``module`` name, constants
     imported from other modules (``from config import BASE``) are followed too,
     so a second pass resolves chains across files.
     """
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError):
         return {}
     imported: dict[str, str] = {}
     constants: dict[str, str] = {}
@@ -49,7 +50,10 @@ def collect_constants(source: str, *, project: ProjectIndex | None = None, modul
             targets, value = [statement.target], statement.value
         else:
             continue
-        text = _constant_value(value, {**imported, **constants})
+        try:
+            text = _constant_value(value, {**imported, **constants})
+        except RecursionError:  # "a" + "b" + ... a thousand terms deep
+            text = None
         for target in targets:
             if isinstance(target, ast.Name):
                 if text is None:

@@ -90,3 +90,10 @@ def test_notebook_cell_sees_constants_of_earlier_cells():
     result = transform(cell, path="nb.ipynb", context=CONTEXT, earlier_constants=collect_constants(first_cell))
     assert [f.status for f in result.findings] == ["migrated"]
     assert '"https://openai.inference.de-txl.ionos.com/v1/chat/completions"' in result.code
+
+
+def test_collect_constants_survives_expressions_nested_too_deep():
+    deep_for_the_parser = "X = " + " + ".join(['"a"'] * 5000) + "\n"
+    assert collect_constants(deep_for_the_parser) == {}
+    deep_for_the_walk = 'BASE = "https://h"\nX = ' + " + ".join(['"a"'] * 2000) + "\n"  # parses, but deeper than the walk can recurse
+    assert collect_constants(deep_for_the_walk) == {"BASE": "https://h"}
