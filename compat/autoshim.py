@@ -80,5 +80,4 @@ def install_from_env() -> bool:
     return True
 
 
-if os.environ.get(ENABLE, "").strip().lower() not in FALSE_VALUES:
-    install_from_env()
+install_from_env()
