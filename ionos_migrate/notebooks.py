@@ -58,6 +58,14 @@ def read_notebook(text: str) -> Notebook:
         raise NotebookError(f"not valid notebook JSON: {exc.msg} (line {exc.lineno})") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells", []), list):
         raise NotebookError("not a notebook: no list of cells")
+    for index, cell in enumerate(data.get("cells", [])):
+        if not isinstance(cell, dict):
+            raise NotebookError(f"not a notebook: cell {index} is not an object")
+        source = cell.get("source", "")
+        if cell.get("cell_type") == "code" and not (
+            isinstance(source, str) or isinstance(source, list) and all(isinstance(line, str) for line in source)
+        ):
+            raise NotebookError(f"not a notebook: cell {index} has a source that is not text")
     indent = _indent_of(text)
     ensure_ascii = text.isascii() and "\\u" in text
     trailing = text.endswith("\n")

@@ -109,6 +109,17 @@ def test_undecodable_file_is_an_error_finding(tmp_path, cli):
     assert error["status"] == "error" and "utf-8" in error["message"] and error["line"] == 2
 
 
+def test_notebook_with_malformed_cells_is_an_error_finding_and_the_run_goes_on(tmp_path, cli):
+    broken = json.dumps({"cells": [{"cell_type": "code", "source": [f'URL = "{LEGACY_URL}"\n', 5]}],
+                         "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    make_tree(tmp_path, {"broken.ipynb": broken, "legacy.py": LEGACY_MODULE})
+    result = cli(tmp_path, "scan", "--jobs", "1", "--report", "r.json")
+    assert result.exit_code == 1, result.output
+    rules = {(f["path"], f["rule"]) for f in report(tmp_path / "r.json")["findings"]}
+    assert ("broken.ipynb", "read-error") in rules and any(path == "legacy.py" for path, _ in rules)
+    assert (tmp_path / "broken.ipynb").read_text() == broken
+
+
 def test_crlf_bom_and_encoding_cookie_survive_the_rewrite(tmp_path, cli):
     crlf = LEGACY_MODULE.replace("\n", "\r\n").encode()
     bom = codecs.BOM_UTF8 + ("# é\n" + LEGACY_MODULE).encode()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from ionos_migrate.notebooks import mask_ipython, read_notebook, unmask_ipython
+import pytest
+
+from ionos_migrate.notebooks import NotebookError, mask_ipython, read_notebook, unmask_ipython
 
 IPYTHON_CELL = "%pip install requests\nimport os\nif True:\n    !ls -l\nfiles = !ls\nos.path?\nx = 10 % 3\n"
 
@@ -58,3 +60,13 @@ def test_changing_one_cell_changes_only_that_cell():
     assert after["cells"][1]["source"] == ["import sys\n", "print(1)"]
     after["cells"][1]["source"] = before["cells"][1]["source"]
     assert after == before  # outputs, metadata and the markdown cell are untouched
+
+
+@pytest.mark.parametrize("cells, what", [
+    ([1], "cell 0 is not an object"),
+    ([{"cell_type": "code", "source": ["x = 1\n", 5]}], "cell 0 has a source that is not text"),
+    ([{"cell_type": "markdown", "source": "ok"}, {"cell_type": "code", "source": 5}], "cell 1 has a source"),
+])
+def test_cells_that_are_not_notebook_cells_are_a_notebook_error(cells, what):
+    with pytest.raises(NotebookError, match=what):
+        read_notebook(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
