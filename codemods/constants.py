@@ -7,6 +7,7 @@ stay cheap and must not import libcst.
 from __future__ import annotations
 
 import ast
+import string
 
 from .api import ProjectIndex
 
@@ -72,6 +73,11 @@ def _imported_constants(statement: ast.ImportFrom, project: ProjectIndex, module
     return {(alias.asname or alias.name): table[alias.name] for alias in statement.names if alias.name in table}
 
 
+def _looks_up(field: str | None) -> bool:
+    """``{0.attr}`` / ``{0[key]}``: format() would look into the value itself, which is no constant text."""
+    return field is not None and ("." in field or "[" in field)
+
+
 def _constant_value(node: ast.expr, known: dict[str, str]) -> str | None:
     if isinstance(node, ast.Constant):
         return node.value if isinstance(node.value, str) else None
@@ -107,7 +113,9 @@ def _constant_value(node: ast.expr, known: dict[str, str]) -> str | None:
         if template is None or None in args or None in kwargs.values() or len(kwargs) != len(node.keywords):
             return None
         try:
+            if any(_looks_up(field) for _text, field, _spec, _conversion in string.Formatter().parse(template)):
+                return None
             return template.format(*args, **kwargs)
-        except (IndexError, KeyError, ValueError):
+        except (IndexError, KeyError, ValueError, AttributeError, TypeError):  # {:{0.x}}: a lookup inside a format spec
             return None
     return None

@@ -97,3 +97,8 @@ def test_collect_constants_survives_expressions_nested_too_deep():
     assert collect_constants(deep_for_the_parser) == {}
     deep_for_the_walk = 'BASE = "https://h"\nX = ' + " + ".join(['"a"'] * 2000) + "\n"  # parses, but deeper than the walk can recurse
     assert collect_constants(deep_for_the_walk) == {"BASE": "https://h"}
+
+
+def test_collect_constants_format_with_attribute_or_index_lookups_is_no_constant():
+    source = 'A = "{0.foo}".format("x")\nB = "{0[k]}".format("x")\nC = "{0.upper}".format("x")\nD = "{:{0.w}}".format("x")\nE = "{}/v1".format("h")\n'
+    assert collect_constants(source) == {"E": "h/v1"}
