@@ -16,7 +16,8 @@ a timeout is handed to the publisher (default: JSON lines in a size-bounded
 file). Nothing the candidate, the comparator or the publisher raises ever
 reaches the caller. Functions are synchronous; a candidate that overruns
 keeps its worker thread until it returns (Python cannot kill a thread), and
-the pool of such threads is bounded.
+the pool of such threads is bounded; a candidate still queued for a thread
+when its time is up is dropped, never run late.
 """
 
 from __future__ import annotations
@@ -279,6 +280,7 @@ class Experiment(Generic[T]):
         try:
             return future.result(timeout=max(0.0, self.timeout - (time.perf_counter() - started)))
         except FutureTimeout:
+            future.cancel()  # still queued behind hung candidates: it must not run after its caller moved on
             return Observation(duration=self.timeout, timed_out=True)
         except Exception as exc:  # noqa: BLE001
             return Observation(exception=exc)

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import random
 import threading
+from typing import Callable
 
 import pytest
 
 from ionos_migrate.compat import Experiment
-from ionos_migrate.compat.experiment import ExperimentResult, JsonLinesPublisher, text_equal
+from ionos_migrate.compat.experiment import (
+    CANDIDATE_WORKERS,
+    ExperimentResult,
+    JsonLinesPublisher,
+    _candidate_pool,
+    text_equal,
+)
 
 
 class ListPublisher:
@@ -88,6 +95,35 @@ def test_candidate_timeout_is_its_own_and_published() -> None:
         release.set()
     assert published.results[0].outcome == "timeout"
     assert published.results[0].to_json()["candidate"]["timed_out"] is True
+
+
+def test_a_candidate_still_queued_at_its_timeout_never_runs_later() -> None:
+    # Hung candidates fill the bounded pool; the ones queued behind them must not pile up and run
+    # long after their caller moved on.
+    release = threading.Event()
+    returned = 0  # run() calls that have returned
+    late: list[int] = []  # candidates that started after their own run() returned
+
+    def candidate_of(run: int) -> Callable[[], str]:
+        def candidate() -> str:
+            if returned >= run:
+                late.append(run)
+            release.wait(10)
+            return "candidate"
+        return candidate
+
+    exp, published = experiment(timeout=0.02)
+    exp.control(lambda: "control")
+    try:
+        for run in range(1, CANDIDATE_WORKERS + 3):
+            exp.candidate(candidate_of(run))
+            assert exp.run() == "control"
+            returned = run
+    finally:
+        release.set()
+    _candidate_pool().submit(lambda: None).result(10)  # what was queued before has started by now
+    assert [r.outcome for r in published.results] == ["timeout"] * (CANDIDATE_WORKERS + 2)
+    assert late == []
 
 
 def test_broken_comparator_and_publisher_never_reach_the_caller() -> None:
