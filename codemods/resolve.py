@@ -844,7 +844,7 @@ def subscript_key(node: cst.Subscript) -> str | int | None:
     if text is not None:
         return text
     if isinstance(value, cst.Integer):
-        return int(value.value)
+        return value.evaluated_value  # 0x1, 1_0: the source text is not always int()-able
     return None
 
 

@@ -310,3 +310,9 @@ def test_module_text_is_generated_once_not_per_session_call(monkeypatch):
     result = transform(source, path="m.py", context=CONTEXT)
     assert [f.status for f in result.findings] == ["migrated"]
     assert len(generated) <= 2  # the index's copy of the text, and the rewritten module
+
+
+def test_hex_or_underscored_index_in_a_read_is_followed_not_a_crash():
+    result = run(site(read='(r.json()["properties"]["output"], r.json()["items"][0x0])'))
+    (finding,) = result.findings
+    assert finding.status == "manual" and "['items'][0]" in finding.message
