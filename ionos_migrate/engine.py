@@ -147,7 +147,8 @@ def run(options: RunOptions, context: MigrationContext, *, progress: Progress | 
     pre = prefilter(everything, markers(options.markers))
     mine = _in_shard(everything, options.shard)
     kept_mine = [f for f in pre.kept if f in mine]
-    outcomes = [_unreadable(file, reason) for file, reason in pre.unreadable if file in mine]
+    unreadable = [(file, reason) for file, reason in pre.unreadable if file in mine]
+    outcomes = [_unreadable(file, reason) for file, reason in unreadable]
     outcomes += [_scan_text_file(file) for file in kept_mine if file.kind == "text"]
     code = [f for f in kept_mine if f.kind != "text"]
     modules = [f for f in pre.kept if f.kind == "python"]
@@ -163,7 +164,7 @@ def run(options: RunOptions, context: MigrationContext, *, progress: Progress | 
     return RunResult(
         outcomes=outcomes,
         files_scanned=len(mine),
-        prefiltered_out=len(mine) - len(kept_mine) - sum(1 for f, _ in pre.unreadable if f in mine),
+        prefiltered_out=len(mine) - len(kept_mine) - len(unreadable),
         kept_via_import=pre.via_import,
         elapsed=time.perf_counter() - started,
     )
