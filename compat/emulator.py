@@ -238,6 +238,12 @@ def _choice_digest(digest: str, index: int) -> str:
     return digest if index == 0 else hashlib.sha256(f"{digest}:{index}".encode()).hexdigest()
 
 
+def _usage(prompt: int, texts: list[tuple[str, str, int]]) -> dict[str, int]:
+    """Token counts of an answer whose choices are ``(text, finish reason, words)``."""
+    completion = sum(count for _, _, count in texts)
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
 def _choice_count(n: int | None) -> int:
     if n is not None and not 1 <= n <= 10:
         raise ApiError(400, f"n: must be between 1 and 10 (got {n})", param="n")
@@ -255,9 +261,7 @@ async def chat_completions(request: Request, body: Any) -> Response:
     limit = parsed.max_completion_tokens if parsed.max_completion_tokens is not None else parsed.max_tokens
     answers = [content.generate_words(_choice_digest(digest, i), limit) for i in range(_choice_count(parsed.n))]
     texts = [(content.answer_text(words), finish, len(words)) for words, finish in answers]
-    prompt = content.prompt_tokens(understood["messages"])
-    completion = sum(count for _, _, count in texts)
-    usage = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    usage = _usage(content.prompt_tokens(understood["messages"]), texts)
     head = {"id": content.response_id("chatcmpl", digest), "created": content.created_at(digest), "model": parsed.model}
     if parsed.stream:
         include_usage = bool((understood.get("stream_options") or {}).get("include_usage"))
@@ -290,9 +294,7 @@ async def completions(request: Request, body: Any) -> Response:
     digest = content.request_digest("completions", understood)
     answers = [content.generate_words(_choice_digest(digest, i), parsed.max_tokens) for i in range(_choice_count(parsed.n))]
     texts = [(" " + " ".join(words) if words else "", finish, len(words)) for words, finish in answers]
-    prompt = content.count_tokens(parsed.prompt)
-    completion = sum(count for _, _, count in texts)
-    usage = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    usage = _usage(content.count_tokens(parsed.prompt), texts)
     head = {"id": content.response_id("cmpl", digest), "object": "text_completion",
             "created": content.created_at(digest), "model": parsed.model}
     if parsed.stream:
