@@ -11,6 +11,7 @@ import re
 import libcst as cst
 
 from ..core import RuleContext
+from ..resolve import string_value
 from . import Rule
 
 RULE_ID = "ionos-unused-imports"
@@ -19,6 +20,7 @@ RULE_ID = "ionos-unused-imports"
 def run(ctx: RuleContext) -> None:
     replaced = {id(inner) for node in ctx.replaced_names for inner in ctx.index.walk(node)}
     names = {inner.value for node in ctx.replaced_names for inner in ctx.index.walk(node) if isinstance(inner, cst.Name)}
+    names -= _exported(ctx)  # a name in __all__ is re-exported: ``from m import *`` needs it
     for name in sorted(names):
         found = ctx.index.lookup(name, ctx.module)
         if not found or found[0] != "import":
@@ -27,6 +29,22 @@ def run(ctx: RuleContext) -> None:
         if loads or _used_by_new_code(ctx, name):
             continue
         _drop_alias(ctx, name)
+
+
+def _exported(ctx: RuleContext) -> set[str]:
+    """The strings in the module's ``__all__`` (``=``, ``+=``, annotated)."""
+    found: set[str] = set()
+    for statement in ctx.module.body:
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+                targets = [small.target]
+            else:
+                continue
+            if small.value is not None and any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+                found.update(text for node in ctx.index.walk(small.value) if (text := string_value(node)) is not None)
+    return found
 
 
 def _used_by_new_code(ctx: RuleContext, name: str) -> bool:

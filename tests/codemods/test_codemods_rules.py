@@ -316,3 +316,14 @@ def test_hex_or_underscored_index_in_a_read_is_followed_not_a_crash():
     result = run(site(read='(r.json()["properties"]["output"], r.json()["items"][0x0])'))
     (finding,) = result.findings
     assert finding.status == "manual" and "['items'][0]" in finding.message
+
+
+def test_imported_url_constant_named_in_all_is_kept():
+    from ionos_migrate.codemods import ProjectIndex
+
+    context = MigrationContext(ModelMap.bundled(), project=ProjectIndex({"settings": {"PREDICT_URL": URL}}))
+    body = site(url="PREDICT_URL")[len("import requests\n"):]
+    exported = run('import requests\nfrom settings import PREDICT_URL\n\n__all__ = ["ask", "PREDICT_URL"]\n' + body, context)
+    assert exported.findings[0].status == "migrated" and "from settings import PREDICT_URL\n" in exported.code
+    private = run("import requests\nfrom settings import PREDICT_URL\n" + body, context)
+    assert private.findings[0].status == "migrated" and "PREDICT_URL" not in private.code
