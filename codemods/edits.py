@@ -13,6 +13,8 @@ from typing import Callable, Union
 
 import libcst as cst
 
+from .resolve import dotted_name
+
 MARKER = "# ionos-migrate:"
 THIRD_PARTY = {"openai"}  # plain imports that go after the existing ones, not into the standard-library group
 Replacement = Callable[[cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel]]
@@ -145,7 +147,7 @@ def _imported_modules(module: cst.Module) -> set[str]:
                 if isinstance(small, cst.Import):
                     for alias in small.names:
                         if alias.asname is None:
-                            names.add(cst.Module([]).code_for_node(alias.name))
+                            names.add(dotted_name(alias.name))
     return names
 
 
@@ -183,8 +185,8 @@ def _has_import(module: cst.Module, name: str, present: set[str]) -> bool:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
-                    if cst.Module([]).code_for_node(small.module) == source and not isinstance(small.names, cst.ImportStar):
-                        if any(cst.Module([]).code_for_node(a.name) == imported and a.asname is None for a in small.names):
+                    if dotted_name(small.module) == source and not isinstance(small.names, cst.ImportStar):
+                        if any(dotted_name(a.name) == imported and a.asname is None for a in small.names):
                             return True
     return False
 
@@ -202,7 +204,7 @@ def _first_import(body: list) -> int | None:
 
 
 def _imported_name(statement: cst.SimpleStatementLine) -> str:
-    return cst.Module([]).code_for_node(statement.body[0].names[0].name)  # type: ignore[attr-defined]
+    return dotted_name(statement.body[0].names[0].name) or ""  # type: ignore[attr-defined]
 
 
 def _sorted_position(body: list, first: int, name: str) -> int:

@@ -11,7 +11,7 @@ import re
 import libcst as cst
 
 from ..core import RuleContext
-from ..resolve import string_value
+from ..resolve import dotted_name, string_value
 from . import Rule
 
 RULE_ID = "ionos-unused-imports"
@@ -105,7 +105,7 @@ def _carry_leading_lines(ctx: RuleContext, statement: cst.SimpleStatementLine) -
 def _local_name(alias: cst.ImportAlias) -> str:
     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
         return alias.asname.name.value
-    return cst.Module([]).code_for_node(alias.name).split(".")[0]
+    return (dotted_name(alias.name) or "").split(".")[0]
 
 
 RULE = Rule(RULE_ID, run, order=90)
