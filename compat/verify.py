@@ -41,6 +41,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 from .model_map import ModelMap, ModelMapError
 from .serving import serve_in_thread
+from .shim import http_base_url
 
 OFFLINE_TOKEN = "ionos-migrate-verify-offline"  # any token passes the emulator; never a real one
 SHIM_INACTIVE = "ionos-migrate verify: shim not active"
@@ -337,7 +338,8 @@ def resolve_program(cmd: list[str], trees: Sequence[Path]) -> list[str]:
     return cmd
 
 
-def _check_usage(before: Path, after: Path, cmd: Sequence[str], repeat: int) -> None:
+def _check_usage(before: Path, after: Path, cmd: Sequence[str], repeat: int, upstream: str | None,
+                 legacy_upstream: str | None) -> None:
     for label, tree in (("--before", before), ("--after", after)):
         if not tree.is_dir():
             raise VerifyError(f"{label} {tree}: not a folder")
@@ -345,6 +347,12 @@ def _check_usage(before: Path, after: Path, cmd: Sequence[str], repeat: int) -> 
         raise VerifyError("no command given: put it after `--`, e.g. `-- python main.py`")
     if repeat < 1:
         raise VerifyError(f"--repeat must be 1 or more, not {repeat}")
+    for label, url in (("--upstream", upstream), ("legacy_upstream", legacy_upstream)):
+        if url is not None:
+            try:
+                http_base_url(label, url)
+            except ValueError as exc:  # else every request of both runs gets the same 502: "equivalent"
+                raise VerifyError(str(exc)) from None
 
 
 def project_models_table(tree: Path) -> dict[str, Any] | None:
@@ -400,7 +408,7 @@ def verify(
     """
     before, after = Path(before).resolve(), Path(after).resolve()
     cmd = [str(part) for part in cmd]
-    _check_usage(before, after, cmd, repeat)
+    _check_usage(before, after, cmd, repeat, upstream, legacy_upstream)
     cmd = resolve_program(cmd, (before, after))
     base_env = dict(os.environ if env is None else env)
     with bootstrap_dir() as boot, recording_upstream(upstream, legacy_upstream) as (url, app):

@@ -180,7 +180,8 @@ def test_timeout_is_a_difference(tmp_path: Path) -> None:
     assert result.after.timed_out and "timeout" in kinds(result)
 
 
-@pytest.mark.parametrize("problem", ["missing-folder", "no-command", "bad-repeat", "bad-model-map", "no-program"])
+@pytest.mark.parametrize("problem", ["missing-folder", "no-command", "bad-repeat", "bad-model-map", "no-program",
+                                     "bad-upstream"])
 def test_usage_errors(tmp_path: Path, problem: str) -> None:
     before, after = small_trees(tmp_path)
     args: dict = {}
@@ -194,6 +195,8 @@ def test_usage_errors(tmp_path: Path, problem: str) -> None:
     elif problem == "bad-model-map":
         (tmp_path / "map.toml").write_text("models = [", "utf-8")
         args["model_map_file"] = tmp_path / "map.toml"
+    elif problem == "bad-upstream":
+        args["upstream"] = "localhost:8080"  # no scheme: every request would get the same 502 in both runs
     else:
         cmd = ["no-such-program-ionos-migrate"]
     with pytest.raises(VerifyError):
