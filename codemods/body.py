@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 import libcst as cst
 from ionos_migrate.compat import rules
-from ionos_migrate.compat.translate import TranslationError, coerce_option
+from ionos_migrate.compat.translate import RESERVED_OPTIONS, TranslationError, coerce_option, option_is_false
 
 from .resolve import (
     Resolver,
@@ -195,6 +195,10 @@ def option_code(body: LegacyBody, resolver: Resolver) -> OptionCode:
             continue  # compat drops options set to None too
         value = literal_value(node, body.scope, resolver)
         rule = rules.OPTION_RULES.get(name)
+        if name in RESERVED_OPTIONS:
+            if name == "stream" and is_literal(value) and option_is_false(value):
+                continue  # compat drops stream off too: the legacy API never streamed
+            raise BodyError(f"option {name!r} is not accepted ({RESERVED_OPTIONS[name]}); remove it by hand")
         if is_literal(value):
             try:
                 field_name, coerced = coerce_option(name, value)

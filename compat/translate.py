@@ -110,7 +110,7 @@ def option_fields(options: Mapping[str, Any]) -> dict[str, Any]:
     """All options of a text request -> body fields (what a request needs; notes are for reports)."""
     body: dict[str, Any] = {}
     for name, value in options.items():
-        if value is None or name in rules.IMAGE_OPTIONS or (name == "stream" and _is_false(value)):
+        if value is None or name in rules.IMAGE_OPTIONS or (name == "stream" and option_is_false(value)):
             continue  # stream off is what the legacy API did anyway
         if name in RESERVED_OPTIONS:
             where = f"properties.options.{name}"
@@ -120,7 +120,7 @@ def option_fields(options: Mapping[str, Any]) -> dict[str, Any]:
     return body
 
 
-def _is_false(value: Any) -> bool:
+def option_is_false(value: Any) -> bool:
     return value is False or value == 0 or (isinstance(value, str) and value.strip().lower() in ("false", "0", ""))
 
 

@@ -327,3 +327,15 @@ def test_imported_url_constant_named_in_all_is_kept():
     assert exported.findings[0].status == "migrated" and "from settings import PREDICT_URL\n" in exported.code
     private = run("import requests\nfrom settings import PREDICT_URL\n" + body, context)
     assert private.findings[0].status == "migrated" and "PREDICT_URL" not in private.code
+
+
+def test_stream_off_is_dropped_as_compat_does():
+    result = run(site(options='{"max_length": "10", "stream": False}'))
+    assert [f.status for f in result.findings] == ["migrated"] and '"stream"' not in result.code
+
+
+def test_options_that_would_override_the_translation_leave_the_site_manual():
+    for option in ('"stream": True', '"model": "other"', '"messages": "x"'):
+        source = site(options="{" + option + "}")
+        (finding,) = run(source).findings
+        assert finding.status == "manual" and "is not accepted" in finding.message, option
