@@ -112,7 +112,7 @@ def test_a_candidate_still_queued_at_its_timeout_never_runs_later() -> None:
             return "candidate"
         return candidate
 
-    exp, published = experiment(timeout=0.02)
+    exp, published = experiment(timeout=0.05)
     exp.control(lambda: "control")
     try:
         for run in range(1, CANDIDATE_WORKERS + 3):
