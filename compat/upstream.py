@@ -42,6 +42,22 @@ def _httpx_failure(exc: httpx.TransportError) -> UpstreamFailure:
     return UpstreamFailure("protocol", type(exc).__name__)
 
 
+def _httpx_send(client: httpx.Client, outgoing: Outgoing) -> Answer:
+    try:
+        response = client.request(outgoing.method, outgoing.url, headers=outgoing.headers, content=outgoing.body)
+    except httpx.TransportError as exc:
+        raise _httpx_failure(exc) from None
+    return Answer(response.status_code, _lower(response.headers.multi_items()), response.content)
+
+
+async def _httpx_send_async(client: httpx.AsyncClient, outgoing: Outgoing) -> Answer:
+    try:
+        response = await client.request(outgoing.method, outgoing.url, headers=outgoing.headers, content=outgoing.body)
+    except httpx.TransportError as exc:
+        raise _httpx_failure(exc) from None
+    return Answer(response.status_code, _lower(response.headers.multi_items()), response.content)
+
+
 class SyncHttpxSender:
     """Thread-safe, pooled: one ``httpx.Client`` for the whole process."""
 
@@ -50,12 +66,7 @@ class SyncHttpxSender:
         self._client = httpx.Client(timeout=_httpx_timeout(timeout), trust_env=True, cookies=_no_cookies())
 
     def __call__(self, outgoing: Outgoing) -> Answer:
-        try:
-            response = self._client.request(outgoing.method, outgoing.url, headers=outgoing.headers,
-                                            content=outgoing.body)
-        except httpx.TransportError as exc:
-            raise _httpx_failure(exc) from None
-        return Answer(response.status_code, _lower(response.headers.multi_items()), response.content)
+        return _httpx_send(self._client, outgoing)
 
     def close(self) -> None:
         self._client.close()
@@ -89,12 +100,7 @@ class AsyncHttpxSender:
         return entry[0]
 
     async def __call__(self, outgoing: Outgoing) -> Answer:
-        try:
-            response = await (await self._client()).request(outgoing.method, outgoing.url, headers=outgoing.headers,
-                                                    content=outgoing.body)
-        except httpx.TransportError as exc:
-            raise _httpx_failure(exc) from None
-        return Answer(response.status_code, _lower(response.headers.multi_items()), response.content)
+        return await _httpx_send_async(await self._client(), outgoing)
 
 
 async def _close_at_loop_shutdown(client: httpx.AsyncClient) -> Any:
@@ -195,9 +201,4 @@ class HttpxClientSender:
 
     async def __call__(self, outgoing: Outgoing) -> Answer:
         assert self._client is not None
-        try:
-            response = await self._client.request(outgoing.method, outgoing.url, headers=outgoing.headers,
-                                                  content=outgoing.body)
-        except httpx.TransportError as exc:
-            raise _httpx_failure(exc) from None
-        return Answer(response.status_code, _lower(response.headers.multi_items()), response.content)
+        return await _httpx_send_async(self._client, outgoing)
