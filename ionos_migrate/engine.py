@@ -196,13 +196,18 @@ class _Mapper:
 def write_changes(result: RunResult) -> int:
     """Write every changed file atomically; a file that cannot be written is reported. Returns files written."""
     written = 0
+    done: dict[str, bytes] = {}  # real path -> what was written there
     for outcome in result.changed:
+        target = os.path.realpath(outcome.abs_path)
+        if done.get(target) == outcome.new:
+            continue  # a symlink and its target both in the tree: the same rewrite, already written
         try:
             atomic_write(outcome.abs_path, outcome.new, expected=outcome.original)
         except WriteError as exc:
             outcome.mark_unwritten(str(exc))
         else:
             written += 1
+            done[target] = outcome.new
     return written
 
 

@@ -152,6 +152,15 @@ def test_read_only_file_is_a_clear_error_and_nothing_is_lost(tmp_path, cli):
     assert not [name for name in (p.name for p in tmp_path.iterdir()) if name.endswith(".ionos-migrate")]
 
 
+def test_apply_through_a_symlink_and_its_target_in_one_tree_writes_once(tmp_path, cli):
+    make_tree(tmp_path, {"real/legacy.py": LEGACY_MODULE})
+    (tmp_path / "link.py").symlink_to(tmp_path / "real/legacy.py")
+    result = cli(tmp_path, "apply", "--no-progress", "--report", "r.json")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "link.py").is_symlink() and NEW_HOST in (tmp_path / "real/legacy.py").read_text()
+    assert not [f for f in report(tmp_path / "r.json")["findings"] if f["status"] == "error"]
+
+
 def test_apply_that_could_write_nothing_does_not_claim_files_written(tmp_path, cli):
     make_tree(tmp_path, {"ro.py": LEGACY_MODULE})
     (tmp_path / "ro.py").chmod(0o444)
