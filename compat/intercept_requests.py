@@ -54,6 +54,7 @@ class ShimAdapter:
             request.headers.pop("Host", None)
             if "Authorization" not in request.headers and self.router.default_authorization:
                 request.headers["Authorization"] = self.router.default_authorization
+            kwargs["proxies"] = _proxies_for(self.requests, request.url, kwargs.get("proxies"))
             return self.real_adapter(request.url).send(request, **kwargs)
         headers = {name.lower(): value for name, value in request.headers.items()}
         answer = self.router.run_sync(request.method, decision.path, headers, body_bytes(request.body))
@@ -63,6 +64,18 @@ class ShimAdapter:
         if self.owned is not None:  # mounted by requests_adapter(): the router is ours too
             self.owned.close()
             self.router.close()
+
+
+def _proxies_for(requests: ModuleType, url: str, proxies: Any) -> Any:
+    """The session resolved ``proxies`` for the legacy URL, the environment's included.
+
+    A rerouted URL that NO_PROXY exempts (a loopback upstream, typically) must
+    not go through the environment's proxy; proxies given explicitly stay.
+    """
+    if not proxies or not requests.utils.should_bypass_proxies(url, no_proxy=proxies.get("no_proxy")):
+        return proxies
+    environment = requests.utils.getproxies()
+    return {scheme: proxy for scheme, proxy in proxies.items() if environment.get(scheme) != proxy}
 
 
 def _response(requests: ModuleType, request: Any, answer: Answer, adapter: ShimAdapter) -> Any:

@@ -463,3 +463,25 @@ def test_aiohttp_headers_given_as_pairs_are_kept_on_a_rerouted_request(broken: s
     assert asyncio.run(run()) == 200
     assert behaviour.seen[0]["headers"]["authorization"] == f"Bearer {TOKEN}"
     assert behaviour.seen[0]["headers"]["x-tag"] == "a"
+
+
+@pytest.mark.parametrize("client", ["requests", "httpx", "aiohttp", "urllib"])
+def test_a_rerouted_request_honours_no_proxy_for_the_new_host(client: str, broken: str, behaviour: Any,
+                                                              free_port_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment's proxy (here: nothing listens) applies to the legacy host, not to a loopback upstream in NO_PROXY."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, free_port_url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    install(upstream=f"{broken}/v1", legacy_upstream=broken)
+    if client == "aiohttp":
+        async def run() -> int:
+            async with aiohttp.ClientSession(trust_env=True) as session:
+                async with session.post(f"{LEGACY}/collections/c/query", json={"query": "q"}, headers=AUTH) as r:
+                    return r.status
+
+        status = asyncio.run(run())
+    else:
+        status = CLIENTS[client]("POST", f"{LEGACY}/collections/c/query", {"query": "q"}, AUTH)[0]
+    assert status == 200
+    assert behaviour.hits == 1
