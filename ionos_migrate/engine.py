@@ -248,11 +248,16 @@ def process_file(file: SourceFile, context: MigrationContext) -> FileOutcome:
         data = file.path.read_bytes()
     except OSError as exc:
         return _unreadable(file, exc.strerror or str(exc))
-    if file.kind == "notebook":
-        _process_notebook(data, outcome, context)
-    else:
-        keys = module_keys(file)  # none for the scanned folder's own __init__.py: its name is not in the tree
-        _process_module(data, outcome, context, module=keys[0] if keys else "")
+    try:
+        if file.kind == "notebook":
+            _process_notebook(data, outcome, context)
+        else:
+            keys = module_keys(file)  # none for the scanned folder's own __init__.py: its name is not in the tree
+            _process_module(data, outcome, context, module=keys[0] if keys else "")
+    except Exception as exc:  # noqa: BLE001 - a bug outside the rules (say, the leftovers pass) must not stop the run
+        crashed = FileOutcome(file.display, file.path, file.kind, crashed=True)  # nothing of it is written
+        crashed.findings.append(_bug(crashed.path, exc, cell=None))
+        return crashed
     return outcome
 
 
@@ -332,10 +337,7 @@ def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, 
         return None
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
         outcome.crashed = True
-        outcome.findings.append(_error(
-            outcome.path, RULE_INTERNAL,
-            f"ionos-migrate failed on this file ({type(exc).__name__}: {exc}); file left unchanged. "
-            "This is a bug in ionos-migrate: please report it", cell=cell))
+        outcome.findings.append(_bug(outcome.path, exc, cell=cell))
         return None
     outcome.parsed = True
     findings = result.findings if cell is None else [replace(f, cell=cell) for f in result.findings]
@@ -391,6 +393,11 @@ def _unreadable(file: SourceFile, reason: str) -> FileOutcome:
 
 def _error(path: str, rule: str, message: str, *, line: int = 1, column: int = 1, cell: int | None = None) -> Finding:
     return Finding(path, line, column, line, column, rule, "error", message, cell)
+
+
+def _bug(path: str, exc: Exception, *, cell: int | None) -> Finding:
+    return _error(path, RULE_INTERNAL, f"ionos-migrate failed on this file ({type(exc).__name__}: {exc}); file left "
+                  "unchanged. This is a bug in ionos-migrate: please report it", cell=cell)
 
 
 def _diff_lines(text: str) -> list[str]:

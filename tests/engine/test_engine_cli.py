@@ -333,6 +333,26 @@ def test_a_rule_crashing_on_one_file_is_reported_the_run_finishes_and_exits_2(tm
     assert error["rule"] == "internal-error" and "rule bug" in error["message"]
 
 
+def test_a_crash_after_the_rules_ran_is_reported_for_that_file_and_the_run_finishes(tmp_path, cli, monkeypatch):
+    import ionos_migrate.engine as engine
+
+    real = engine.leftover_constant_findings
+
+    def flaky(path, *args, **kwargs):
+        if path.endswith("boom.py"):
+            raise TypeError("leftovers bug")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "leftover_constant_findings", flaky)
+    make_tree(tmp_path, {"boom.py": LEGACY_MODULE, "fine.py": LEGACY_MODULE})
+    result = cli(tmp_path, "apply", "--jobs", "1", "--report", "r.json")
+    assert result.exit_code == 2
+    assert (tmp_path / "boom.py").read_text() == LEGACY_MODULE and NEW_HOST in (tmp_path / "fine.py").read_text()
+    boom = [f for f in report(tmp_path / "r.json")["findings"] if f["path"] == "boom.py"]
+    assert [(f["status"], f["rule"]) for f in boom] == [("error", "internal-error")]
+    assert "leftovers bug" in boom[0]["message"]
+
+
 def test_notebook_whose_layout_json_cannot_reproduce_is_rewritten_and_says_so(tmp_path, cli):
     odd = notebook(LEGACY_MODULE).replace('"nbformat": 4', '"nbformat":   4')
     make_tree(tmp_path, {"odd.ipynb": odd})
