@@ -35,7 +35,7 @@ def patch(aiohttp: ModuleType, router: Any, patcher: Any) -> None:
             return await original(self, method, str_or_url, **kwargs)
         params = kwargs.pop("params", None)
         if params:
-            url = url.update_query(params)
+            url = url.extend_query(params)  # as aiohttp itself builds the request
         decision = router.decide(method.upper(), str(url))
         if decision is None:
             return await original(self, method, url, **kwargs)

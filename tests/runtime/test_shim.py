@@ -485,3 +485,17 @@ def test_a_rerouted_request_honours_no_proxy_for_the_new_host(client: str, broke
         status = CLIENTS[client]("POST", f"{LEGACY}/collections/c/query", {"query": "q"}, AUTH)[0]
     assert status == 200
     assert behaviour.hits == 1
+
+
+def test_aiohttp_params_extend_the_query_as_aiohttp_does(broken: str, behaviour: Any) -> None:
+    install(upstream=f"{broken}/v1", legacy_upstream=broken)
+
+    async def run() -> None:
+        async with aiohttp.ClientSession(headers=AUTH) as session:
+            async with session.post(f"{LEGACY}/collections/c/query?tag=a", params={"tag": "b"}, json={}) as r:
+                assert r.status == 200
+            async with session.post(f"{broken}/collections/c/query?tag=a", params={"tag": "b"}, json={}) as r:
+                assert r.status == 200  # the same call, straight to the server: the reference
+
+    asyncio.run(run())
+    assert [hit["query"] for hit in behaviour.seen] == ["tag=a&tag=b", "tag=a&tag=b"]
