@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import tempfile
 import threading
 import time
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any, Callable, Generic, Mapping, Optional, Protocol, TypeVar
 
 from .emulator_content import canonical
+from .redact import redact
 
 T = TypeVar("T")
 
@@ -46,7 +46,6 @@ DEFAULT_LOG_NAME = "ionos-migrate-experiments.jsonl"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 VALUE_LIMIT = 2000  # characters of a value kept in a published record
 CANDIDATE_WORKERS = 8
-_BEARER_RE = re.compile(r"(?i)(bearer\s+)[^\s'\",]+")
 
 
 # --- observations -------------------------------------------------------------
@@ -125,11 +124,6 @@ def normalised_text(value: Any) -> str:
 def text_equal(control: Any, candidate: Any) -> bool:
     """The default comparator: equal as normalised text."""
     return normalised_text(control) == normalised_text(candidate)
-
-
-def redact(text: str) -> str:
-    """Bearer tokens never reach a published record."""
-    return _BEARER_RE.sub(r"\1***", text)
 
 
 # --- publishing ----------------------------------------------------------------

@@ -40,6 +40,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 from .model_map import ModelMap, ModelMapError
+from .redact import redact
 from .serving import serve_in_thread
 from .shim import http_base_url
 
@@ -98,8 +99,8 @@ class RunResult:
             "tree": str(self.tree),
             "exit_code": self.exit_code,
             "timed_out": self.timed_out,
-            "stdout": self.stdout,
-            "stderr": self.stderr[-STREAM_LIMIT:],
+            "stdout": redact(self.stdout),
+            "stderr": redact(self.stderr[-STREAM_LIMIT:]),
             "requests": self.requests,
             "legacy_calls": self.legacy_calls,
         }
@@ -120,7 +121,7 @@ class Difference:
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "summary": self.summary}
         if self.diff:
-            out["diff"] = self.diff
+            out["diff"] = redact(self.diff)
         if self.count > 1:
             out["count"] = self.count
         if self.before is not None:

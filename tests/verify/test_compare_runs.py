@@ -52,3 +52,12 @@ def test_verdict_text_and_json() -> None:
     assert data["verdict"] == "different"
     assert data["differences"][0]["fields"] == [{"field": "body.max_tokens", "before": 300, "after": 16}]
     assert "+answer: 2" in data["differences"][1]["diff"]
+
+
+def test_json_report_never_carries_a_bearer_token_the_command_printed() -> None:
+    before = run("before", stdout="Authorization: Bearer sk-before-123\n", stderr="curl -H 'Authorization: bearer sk-err-9'")
+    after = run("after", stdout="Authorization: Bearer sk-after-456\n")
+    result = VerifyResult(["python", "x.py"], "emulator", before, after, compare_runs(before, after))
+    text = __import__("json").dumps(result.to_json())
+    assert "sk-before-123" not in text and "sk-after-456" not in text and "sk-err-9" not in text
+    assert "Bearer ***" in text
