@@ -106,6 +106,9 @@ def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model
         context = MigrationContext(model_map=load_model_map(config, model_map_file),
                                    target=target or _target(config))
         fmt = format_for(report_path, report_format) if report_path else None
+        if report_path and not report_path.resolve().parent.is_dir():
+            # Say so before apply writes anything, not after.
+            raise ReportError(f"--report {report_path}: folder {report_path.parent} does not exist")
     except (ConfigError, ShardError, ReportError) as exc:
         raise ToolError(str(exc)) from None
 

@@ -372,3 +372,10 @@ def test_target_reaches_the_codemods_from_the_flag_or_the_configuration(tmp_path
     (tmp_path / "pyproject.toml").write_text('[tool.ionos-migrate]\ntarget = "openai"\n')
     assert cli(tmp_path, "diff").stdout == openai_flag
     assert cli(tmp_path, "diff", "--target", "http").stdout == http  # the flag wins
+
+
+def test_report_into_a_missing_folder_is_refused_before_apply_writes_anything(tmp_path, cli):
+    make_tree(tmp_path, {"legacy.py": LEGACY_MODULE})
+    result = cli(tmp_path, "apply", "--report", str(tmp_path / "nope" / "r.json"))
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert (tmp_path / "legacy.py").read_text("utf-8") == LEGACY_MODULE
