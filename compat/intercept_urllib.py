@@ -36,9 +36,12 @@ def patch(urllib_request: ModuleType, router: Any, patcher: Any) -> None:
     patcher.set(urllib_request.HTTPSHandler, "https_open", https_open)
 
 
+REROUTED = "_ionos_migrate_rerouted"  # marks the request _open_elsewhere made, so it is never rerouted again
+
+
 def _open(urllib_request: ModuleType, router: Any, handler: Any, req: Any) -> Any:
     method = req.get_method()
-    decision = router.decide(method, req.full_url)
+    decision = None if getattr(req, REROUTED, False) else router.decide(method, req.full_url)
     if decision is None:
         return None
     if decision.kind == "reroute":
@@ -49,7 +52,7 @@ def _open(urllib_request: ModuleType, router: Any, handler: Any, req: Any) -> An
 
 
 def _open_elsewhere(urllib_request: ModuleType, handler: Any, req: Any, url: str, authorization: str | None) -> Any:
-    """The same request, sent to ``url`` by this handler's own ``do_open``."""
+    """The same request, sent to ``url`` by this handler's own opener, whose proxy settings apply to the new host."""
     new = urllib_request.Request(url, data=req.data, method=req.get_method())
     for name, value in req.headers.items():
         new.add_header(name, value)
@@ -58,10 +61,8 @@ def _open_elsewhere(urllib_request: ModuleType, handler: Any, req: Any, url: str
             new.add_unredirected_header(name, value)
     if authorization and not new.has_header("Authorization"):
         new.add_header("Authorization", authorization)
-    new.timeout = getattr(req, "timeout", None)
-    if url.startswith("https:"):
-        return handler.do_open(http.client.HTTPSConnection, new, context=getattr(handler, "_context", None))
-    return handler.do_open(http.client.HTTPConnection, new)
+    setattr(new, REROUTED, True)
+    return handler.parent.open(new, timeout=req.timeout)
 
 
 def _response(answer: Answer, url: str) -> Any:

@@ -473,6 +473,7 @@ def test_a_rerouted_request_honours_no_proxy_for_the_new_host(client: str, broke
         monkeypatch.setenv(name, free_port_url)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setattr(urllib.request, "_opener", None)  # urlopen's opener reads the proxy variables when built
     install(upstream=f"{broken}/v1", legacy_upstream=broken)
     if client == "aiohttp":
         async def run() -> int:
@@ -499,3 +500,26 @@ def test_aiohttp_params_extend_the_query_as_aiohttp_does(broken: str, behaviour:
 
     asyncio.run(run())
     assert [hit["query"] for hit in behaviour.seen] == ["tag=a&tag=b", "tag=a&tag=b"]
+
+
+@pytest.mark.parametrize("client", ["requests", "httpx", "aiohttp", "urllib"])
+def test_a_rerouted_request_goes_through_the_environments_proxy(client: str, broken: str, behaviour: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """``broken`` stands in for a corporate HTTP proxy: the upstream host itself cannot be reached without it."""
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, broken)
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(urllib.request, "_opener", None)  # urlopen's opener reads the proxy variables when built
+    install(upstream=f"{broken}/v1", legacy_upstream="http://upstream.invalid")
+    if client == "aiohttp":
+        async def run() -> int:
+            async with aiohttp.ClientSession(trust_env=True) as session:
+                async with session.post(f"{LEGACY}/collections/c/query", json={"query": "q"}, headers=AUTH) as r:
+                    return r.status
+
+        status = asyncio.run(run())
+    else:
+        status = CLIENTS[client]("POST", f"{LEGACY}/collections/c/query", {"query": "q"}, AUTH)[0]
+    assert status == 200
+    assert [hit["path"] for hit in behaviour.seen] == ["/collections/c/query"]
