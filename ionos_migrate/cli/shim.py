@@ -95,7 +95,8 @@ def _run(config: Any) -> None:
 
 def _banner(host: str, port: int, upstream: str, collections_upstream: str) -> str:
     where = "loopback only" if _is_loopback(host) else "EXPOSED beyond this machine: anyone who can reach it can use it"
-    return (f"ionos-migrate shim: legacy API on http://{host}:{port} ({where})\n"
+    url_host = f"[{host}]" if ":" in host else host  # an IPv6 address
+    return (f"ionos-migrate shim: legacy API on http://{url_host}:{port} ({where})\n"
             f"  models, predictions -> {upstream}\n  collections -> {collections_upstream}")
 
 

@@ -33,6 +33,7 @@ def test_bad_upstream_and_bad_model_map_are_usage_errors(tmp_path: Path) -> None
 def test_banner_says_whether_it_is_loopback_only() -> None:
     assert "loopback only" in _banner("127.0.0.1", 8080, "u", "c")
     assert "loopback only" in _banner("::1", 8080, "u", "c")
+    assert "http://[::1]:8080 " in _banner("::1", 8080, "u", "c")  # an IPv6 address is bracketed in a URL
     assert "EXPOSED" in _banner("0.0.0.0", 8080, "u", "c")
 
 
