@@ -67,10 +67,10 @@ class ShimAdapter:
 
 
 def _proxies_for(requests: ModuleType, url: str, proxies: Any) -> Any:
-    """The session resolved ``proxies`` for the legacy URL, the environment's included.
+    """``proxies`` as the session resolved them for the legacy URL, made fit for the rerouted ``url``.
 
-    A rerouted URL that NO_PROXY exempts (a loopback upstream, typically) must
-    not go through the environment's proxy; proxies given explicitly stay.
+    They include the environment's proxies; a rerouted URL that NO_PROXY exempts
+    (a loopback upstream, typically) must not use those. Proxies given explicitly stay.
     """
     if not proxies or not requests.utils.should_bypass_proxies(url, no_proxy=proxies.get("no_proxy")):
         return proxies
