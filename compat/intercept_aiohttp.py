@@ -42,7 +42,7 @@ def patch(aiohttp: ModuleType, router: Any, patcher: Any) -> None:
         if decision.kind == "reroute":
             headers = CIMultiDict(kwargs.pop("headers", None) or {})  # as aiohttp takes them: a mapping or pairs
             headers.popall("Host", None)
-            if router.default_authorization and "authorization" not in _headers(self, headers):
+            if router.default_authorization and not _has_credentials(self, headers, kwargs.get("auth")):
                 headers["Authorization"] = router.default_authorization
             return await original(self, method, URL(decision.url, encoded=True), headers=headers, **kwargs)
         headers = _headers(self, kwargs.get("headers"))
@@ -53,6 +53,11 @@ def patch(aiohttp: ModuleType, router: Any, patcher: Any) -> None:
         return response
 
     patcher.set(session_class, "_request", _request)
+
+
+def _has_credentials(session: Any, headers: Any, auth: Any) -> bool:
+    """An Authorization header, or ``auth=`` on the call or the session (aiohttp refuses both at once)."""
+    return auth is not None or getattr(session, "_default_auth", None) is not None or "authorization" in _headers(session, headers)
 
 
 def _headers(session: Any, headers: Any) -> dict[str, str]:

@@ -523,3 +523,23 @@ def test_a_rerouted_request_goes_through_the_environments_proxy(client: str, bro
         status = CLIENTS[client]("POST", f"{LEGACY}/collections/c/query", {"query": "q"}, AUTH)[0]
     assert status == 200
     assert [hit["path"] for hit in behaviour.seen] == ["/collections/c/query"]
+
+
+@pytest.mark.filterwarnings("ignore:.*(BasicAuth|'auth' parameter) is deprecated:DeprecationWarning")  # legacy code uses it
+def test_aiohttp_basic_auth_is_kept_and_no_token_is_added_on_a_reroute(broken: str, behaviour: Any) -> None:
+    """aiohttp refuses an Authorization header beside ``auth=``; the caller's own credentials win anyway."""
+    install(upstream=f"{broken}/v1", legacy_upstream=broken, token="configured-token")
+
+    async def run() -> list[int]:
+        statuses = []
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"{LEGACY}/collections/c/query", json={}, auth=aiohttp.BasicAuth("u", "p")) as r:
+                statuses.append(r.status)
+        async with aiohttp.ClientSession(auth=aiohttp.BasicAuth("u", "p")) as session:
+            async with session.post(f"{LEGACY}/collections/c/query", json={}) as r:
+                statuses.append(r.status)
+        return statuses
+
+    assert asyncio.run(run()) == [200, 200]
+    basic = "Basic " + base64.b64encode(b"u:p").decode()
+    assert [hit["headers"]["authorization"] for hit in behaviour.seen] == [basic, basic]
