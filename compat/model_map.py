@@ -118,6 +118,8 @@ def read_model_map_file(path: Path) -> dict[str, Any]:
         data = tomllib.loads(Path(path).read_text("utf-8"))
     except FileNotFoundError:
         raise ModelMapError(f"{path}: model map file not found") from None
+    except OSError as exc:  # a folder, no permission, ...
+        raise ModelMapError(f"{path}: cannot read the model map: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ModelMapError(f"{path}: not valid TOML: {exc}") from None
     table = data.get("models")

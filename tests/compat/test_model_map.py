@@ -69,3 +69,8 @@ def test_table_for_generated_code_and_reverse_lookup():
     # a user's own entry wins the reverse lookup over the bundled one
     assert mm.legacy_id_for("meta-llama/Llama-3.3-70B-Instruct") == "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
     assert mm.legacy_id_for("nobody/none") is None
+
+
+def test_a_folder_given_as_model_map_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelMapError, match="cannot read the model map"):
+        ModelMap.load(files=(tmp_path,))
