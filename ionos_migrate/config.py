@@ -21,6 +21,14 @@ else:  # pragma: no cover
 TABLE = "ionos-migrate"
 
 
+# The flags' names (DESIGN.md: same keys as the flags), plus the models table and
+# extra prefilter markers. Anything else is a typo worth an error, not silence.
+KNOWN_KEYS = frozenset({
+    "target", "model_map", "report", "format", "jobs", "shard", "include", "exclude",
+    "no_progress", "allow_dirty", "markers", "models",
+})
+
+
 class ConfigError(ValueError):
     """A configuration problem, with a message that says where and what."""
 
@@ -61,7 +69,12 @@ def load_project_config(paths: Iterable[Path]) -> ProjectConfig:
     table = data.get("tool", {}).get(TABLE, {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.{TABLE}] must be a table")
-    return ProjectConfig(path, {key.replace("-", "_"): value for key, value in table.items()})
+    values = {key.replace("-", "_"): value for key, value in table.items()}
+    unknown = sorted(set(values) - KNOWN_KEYS)
+    if unknown:
+        known = ", ".join(sorted(key.replace("_", "-") for key in KNOWN_KEYS))
+        raise ConfigError(f"{path}: [tool.{TABLE}] has unknown key(s) {', '.join(unknown)}; known: {known}")
+    return ProjectConfig(path, values)
 
 
 def load_model_map(config: ProjectConfig, model_map_file: Path | None = None) -> ModelMap:

@@ -12,7 +12,7 @@ import sys
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import click
 
@@ -95,6 +95,11 @@ def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model
     paths = paths or (Path("."),)
     try:
         config = load_project_config(paths)
+        report_path = report_path or _path(config, "report")
+        report_format = report_format or _choice(config, "format", FORMATS, None)
+        shard = shard or _choice(config, "shard", None, None)
+        no_progress = no_progress or _flag(config, "no_progress")
+        allow_dirty = allow_dirty or _flag(config, "allow_dirty")
         options = RunOptions(
             paths=paths,
             include=include or _strings(config, "include"),
@@ -177,6 +182,30 @@ def _strings(config: ProjectConfig, key: str) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{config.path}: [tool.ionos-migrate] {key} must be a list of strings")
     return tuple(value)
+
+
+def _path(config: ProjectConfig, key: str) -> Path | None:
+    value = config.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{config.path}: [tool.ionos-migrate] {key} must be a file name")
+    return config.root / value if config.root else Path(value)  # relative to pyproject.toml, like model-map
+
+
+def _choice(config: ProjectConfig, key: str, choices: Sequence[str] | None, default: str | None) -> str | None:
+    value = config.get(key, default)
+    if value is not None and (not isinstance(value, str) or (choices is not None and value not in choices)):
+        allowed = f"one of {', '.join(choices)}" if choices else "a string"
+        raise ConfigError(f"{config.path}: [tool.ionos-migrate] {key} must be {allowed}")
+    return value
+
+
+def _flag(config: ProjectConfig, key: str) -> bool:
+    value = config.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{config.path}: [tool.ionos-migrate] {key} must be true or false")
+    return value
 
 
 def _jobs(config: ProjectConfig) -> int:

@@ -379,3 +379,24 @@ def test_report_into_a_missing_folder_is_refused_before_apply_writes_anything(tm
     result = cli(tmp_path, "apply", "--report", str(tmp_path / "nope" / "r.json"))
     assert result.exit_code == 2 and "does not exist" in result.output
     assert (tmp_path / "legacy.py").read_text("utf-8") == LEGACY_MODULE
+
+
+def test_report_and_format_come_from_the_configuration_relative_to_pyproject(tmp_path, cli):
+    make_tree(tmp_path, {"src/legacy.py": LEGACY_MODULE,
+                         "pyproject.toml": '[tool.ionos-migrate]\nreport = "out/review.txt"\nformat = "json"\n'})
+    (tmp_path / "out").mkdir()
+    assert cli(tmp_path / "src", "scan").exit_code == 1
+    assert report(tmp_path / "out" / "review.txt")["findings"][0]["status"] == "migrated"
+
+
+def test_an_unknown_configuration_key_is_a_clear_usage_error(tmp_path, cli):
+    make_tree(tmp_path, {"legacy.py": LEGACY_MODULE, "pyproject.toml": '[tool.ionos-migrate]\ntargte = "openai"\n'})
+    result = cli(tmp_path, "scan")
+    assert result.exit_code == 2 and "unknown key(s) targte" in result.output
+
+
+def test_allow_dirty_from_the_configuration_must_be_a_boolean(tmp_path, cli):
+    make_tree(tmp_path, {"legacy.py": LEGACY_MODULE, "pyproject.toml": '[tool.ionos-migrate]\nallow-dirty = "yes"\n'})
+    result = cli(tmp_path, "apply")
+    assert result.exit_code == 2 and "allow_dirty must be true or false" in result.output
+    assert (tmp_path / "legacy.py").read_text("utf-8") == LEGACY_MODULE
