@@ -133,12 +133,9 @@ class _Proxy:
     async def translated(self, request: Request) -> Response:
         """``/models`` and ``/models/{id}/predictions``: the shared core decides (a wrong method is a legacy 405)."""
         started = time.perf_counter()
-        try:
-            body = await self._body(request)
-        except BodyTooLarge:
-            return self._respond(request, Result(error_answer(413, self._too_large())), started)
-        except ClientDisconnect:
-            return Response(status_code=400)
+        body = await self._body_or_refusal(request, started)
+        if isinstance(body, Response):
+            return body
         path = request.url.path
         base_url = str(request.base_url).rstrip("/") if path.rstrip("/") == rules.LEGACY_MODELS_PATH else ""
         exchange = self.service.exchange(request.method, path, request.headers, body, base_url=base_url)
@@ -153,12 +150,9 @@ class _Proxy:
         segments = request.url.path.split("/")
         if ".." in segments or "." in segments or "\\" in request.url.path:
             return self._respond(request, Result(error_answer(400, "path may not contain '..' segments")), started)
-        try:
-            body = await self._body(request)
-        except BodyTooLarge:
-            return self._respond(request, Result(error_answer(413, self._too_large())), started)
-        except ClientDisconnect:
-            return Response(status_code=400)
+        body = await self._body_or_refusal(request, started)
+        if isinstance(body, Response):
+            return body
         query = request.scope.get("query_string", b"")
         url = self.service.legacy_upstream + raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
         outgoing = Outgoing(request.method, url, self._forward_headers(request.headers), body or None)
@@ -186,8 +180,15 @@ class _Proxy:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _too_large(self) -> str:
-        return f"request body is larger than {self.max_body_bytes} bytes"
+    async def _body_or_refusal(self, request: Request, started: float) -> bytes | Response:
+        """The body, or the answer that refuses it (413 over the limit, 400 if the client went away)."""
+        try:
+            return await self._body(request)
+        except BodyTooLarge:
+            message = f"request body is larger than {self.max_body_bytes} bytes"
+            return self._respond(request, Result(error_answer(413, message)), started)
+        except ClientDisconnect:
+            return Response(status_code=400)
 
     def _forward_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         out = {name: value for name, value in headers.items() if name not in HOP_BY_HOP}
