@@ -30,17 +30,60 @@ class Finding:
     status: Status
     message: str
     cell: int | None = None  # notebook cell index, when the file is a notebook
+    related: tuple[int, ...] = ()  # other lines that belong to the site (its URL, body, answer reads)
+
+
+@dataclass(frozen=True)
+class SplitSite:
+    """One legacy call whose pieces sit in several modules: a class hierarchy (path in a base
+    class, body and answer in a subclass) and the places that build it with a legacy URL.
+    Every piece is reported with the same ``message``; none is rewritten alone."""
+
+    classes: tuple[tuple[str, str], ...]  # (module, class name) of every class in the hierarchy
+    calls: tuple[tuple[str, int], ...]  # (module, line) of each call that builds one with a legacy value
+    message: str
+
+
+@dataclass(frozen=True)
+class DeployValue:
+    """A deployment file that sets an environment variable to a legacy value (``.env``, compose, Dockerfile)."""
+
+    variable: str
+    path: str
+    line: int
+    value: str
 
 
 @dataclass(frozen=True)
 class ProjectIndex:
-    """What the project-wide pass collected: module-level string constants.
+    """What the project phase collected (``codemods.project.build_project``).
 
-    ``constants["settings"]["PREDICT_URL"] == "https://..."``. Keys are dotted
-    module names relative to the scanned root.
+    ``constants["settings"]["PREDICT_URL"] == "https://..."``: module-level
+    string constants, under every dotted name the module may be imported by.
+    ``context``: the modules tied to IONOS, where weak signals count.
+    ``env_constants[module][NAME]``: (the environment variable a constant reads, its default).
+    ``splits``: legacy calls split over modules. ``deploy``: legacy values
+    the deployment files give environment variables.
     """
 
     constants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    context: frozenset = frozenset()
+    env_constants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    splits: tuple = ()  # tuple[SplitSite, ...]
+    deploy: Mapping[str, tuple] = field(default_factory=dict)  # variable -> tuple[DeployValue, ...]
+
+    def in_context(self, module: str) -> bool:
+        return module in self.context
+
+    def split_of_class(self, module: str, name: str) -> "SplitSite | None":
+        return next((s for s in self.splits if (module, name) in s.classes), None)
+
+    def split_of_call(self, module: str, line: int) -> "SplitSite | None":
+        return next((s for s in self.splits if (module, line) in s.calls), None)
+
+    def env_variable(self, module: str, name: str) -> str | None:
+        found = self.env_constants.get(module, {}).get(name)
+        return found[0] if found else None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,11 @@ def collect_constants(source: str, *, project: ProjectIndex | None = None, modul
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError):
         return {}
+    return collect_constants_from_tree(tree, project=project, module=module)
+
+
+def collect_constants_from_tree(tree: ast.Module, *, project: ProjectIndex | None = None, module: str = "") -> dict[str, str]:
+    """:func:`collect_constants` of a module already parsed (the project phase parses each module once)."""
     imported: dict[str, str] = {}
     constants: dict[str, str] = {}
     for statement in tree.body:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping, Optional
 
 import libcst as cst
 from ionos_migrate.compat import rules as mapping
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from . import shapes
 from .api import Finding, MigrationContext, ProjectIndex, Status, Transformed
 from .constants import collect_constants, module_name  # noqa: F401 (re-exported)
 from .edits import ModuleEdits
@@ -35,11 +37,17 @@ class RuleContext:
     claimed: set = field(default_factory=set)  # nodes a committed site already rewrites
     replaced_names: list = field(default_factory=list)  # URL arguments (names, attributes) replaced by literals
     sdk_clients: dict = field(default_factory=dict)  # --target openai: (scope, client name) -> token code
+    sited: set = field(default_factory=set)  # nodes a finding was reported at
     _positions: Optional[dict] = None
 
     @property
     def model_map(self):
         return self.context.model_map
+
+    @cached_property
+    def tied(self) -> bool:
+        """Whether the module is tied to IONOS (see codemods.project): weak signals count here."""
+        return self.context.project.in_context(self.index.module_name) or shapes.mentions_ionos(self.index.source)
 
     def position(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
         if self._positions is None:
@@ -49,17 +57,27 @@ class RuleContext:
             return (1, 1, 1, 1)
         return (where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
 
-    def report(self, node: cst.CSTNode, rule: str, status: Status, message: str) -> None:
+    def _line(self, node: cst.CSTNode) -> int:
+        """The node's first line; 0 for a node the rules built (it has no place in the source)."""
+        self.position(node)
+        where = self._positions.get(node) if self._positions is not None else None
+        return where.start.line if where is not None else 0
+
+    def report(self, node: cst.CSTNode, rule: str, status: Status, message: str, related=()) -> None:
+        """A finding at ``node``; ``related``: other nodes of the same site (their lines go in the finding)."""
         line, column, end_line, end_column = self.position(node)
-        self.findings.append(Finding(self.path, line, column, end_line, end_column, rule, status, message))
+        lines = sorted({self._line(n) for n in related} - {0} - set(range(line, end_line + 1)))
+        self.findings.append(Finding(self.path, line, column, end_line, end_column, rule, status, message,
+                                     related=tuple(lines)))
+        self.sited.add(node)
         if status == "migrated":  # a marker an earlier run left (say, before the model map had the id) is stale now
             statement = self.statement_of(node)
             if statement is not None:
                 self.edits.unmark.add(statement)
 
-    def manual(self, node: cst.CSTNode, rule: str, message: str) -> None:
+    def manual(self, node: cst.CSTNode, rule: str, message: str, related=()) -> None:
         """Leave the site as it is, mark its statement, and say what to do."""
-        self.report(node, rule, "manual", message)
+        self.report(node, rule, "manual", message, related)
         statement = self.statement_of(node)
         if statement is not None:
             self.edits.mark(statement, message)
@@ -90,39 +108,47 @@ def _constant_markers(project: ProjectIndex) -> tuple[str, ...]:
     return markers
 
 
-def may_hold_sites(source: str, project: ProjectIndex) -> bool:
+def may_hold_sites(source: str, context: MigrationContext) -> bool:
+    """Cheap: whether the module may hold a site or a signal (the engine's prefilter markers, and the
+    names of project constants that hold a legacy URL)."""
     if mapping.LEGACY_HOST in source or "/predictions" in source:
         return True
-    return any(name in source for name in _constant_markers(project))
+    if any(marker.decode() in source for marker in mapping.WEAK_MARKERS):
+        return True
+    if any(legacy_id in source for legacy_id in context.model_map.entries) or any(h in source for h in context.model_map.hints):
+        return True
+    return any(name in source for name in _constant_markers(context.project))
 
 
 def transform(
-    source: str, *, path: str, context: MigrationContext, earlier_constants: Mapping[str, str] | None = None
+    source: str, *, path: str, context: MigrationContext, earlier_constants: Mapping[str, str] | None = None,
+    module: str | None = None,
 ) -> Transformed:
     """Rewrite the legacy sites of one module. Raises ``libcst.ParserSyntaxError`` if it does not parse.
 
     ``earlier_constants``: string constants defined before this code runs, for
-    a notebook cell the ``collect_constants`` of the cells above it.
+    a notebook cell the ``collect_constants`` of the cells above it. ``module``:
+    the dotted name the project phase knows the module by (default: from ``path``).
     """
-    module = cst.parse_module(source)
+    parsed = cst.parse_module(source)
     outer = dict(earlier_constants or {})
-    if not may_hold_sites(source, context.project) and not any(
+    if not may_hold_sites(source, context) and not any(
         mapping.LEGACY_HOST in value and name in source for name, value in outer.items()
     ):
         return Transformed(source, [])
     from .rules import RULES  # the registry imports rule modules, which import this one
 
     try:
-        index = ModuleIndex(module, context.project, module_name(path), outer)
+        index = ModuleIndex(parsed, context.project, module if module is not None else module_name(path), outer)
         resolver = Resolver(index)
         calls = CallFinder(index, resolver).find()
-        ctx = RuleContext(path, context, module, index, resolver, calls)
+        ctx = RuleContext(path, context, parsed, index, resolver, calls)
         for rule in RULES:
             rule.run(ctx)
         findings = sorted(ctx.findings, key=lambda f: (f.line, f.column))
         if ctx.edits.empty:
             return Transformed(source, findings)
-        return Transformed(ctx.edits.apply(module).code, findings)
+        return Transformed(ctx.edits.apply(parsed).code, findings)
     except RecursionError:
         # Nesting deeper than the interpreter's stack (generated code): say so, change nothing.
         message = "the file nests too deeply for the analysis; check its legacy calls by hand"

@@ -433,7 +433,15 @@ class ModuleIndex:
 
     def project_constant(self, module: str, name: str, level: int) -> str | None:
         """A string constant of another module of the project."""
-        table = self.project.constants
+        value = self.project_value(self.project.constants, module, name, level)
+        return value if isinstance(value, str) else None
+
+    def project_env_default(self, module: str, name: str, level: int) -> str | None:
+        """The default of ``NAME = os.getenv("X", "<default>")`` in another module of the project."""
+        value = self.project_value(self.project.env_constants, module, name, level)
+        return value[1] if isinstance(value, tuple) and isinstance(value[1], str) else None
+
+    def project_value(self, table: Mapping[str, Mapping[str, object]], module: str, name: str, level: int) -> object:
         if level:
             package = self.module_name.split(".")[: -level] if self.module_name else []
             tail = [module] if module else []
@@ -452,8 +460,7 @@ class ModuleIndex:
                 tables.append(table[key])
         if len(tables) != 1:
             return None
-        value = tables[0].get(name)
-        return value if isinstance(value, str) else None
+        return tables[0].get(name)
 
 
 # --- the resolver -----------------------------------------------------------
@@ -806,6 +813,13 @@ class Resolver:
                 if not values or len(values) != 1 or values[0] is None:
                     return None
                 node, scope = values[0], cls
+                continue
+            if isinstance(node, cst.Call):  # req = self._prepare(text): a helper that returns one dict display
+                helper = self.callee(node, scope)
+                returned = single_return(helper) if helper is not None else None
+                if returned is None:
+                    return None
+                node, scope = returned, helper  # type: ignore[assignment]
                 continue
             return None
         return None

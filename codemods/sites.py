@@ -9,6 +9,7 @@ when its URL resolves to the legacy host; that keeps false positives out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 from urllib.parse import urlsplit
@@ -60,6 +61,7 @@ class LegacyUrl:
     model: Optional[Parts] = None  # predictions: the model-id piece(s)
     host_from_default: bool = False  # the legacy host came from a run-time default (env var)
     pieces: tuple = field(default_factory=tuple)  # the resolved parts, for messages
+    base: Optional[Dyn] = None  # predictions: the run-time piece that holds the legacy base (an env var, a config field)
 
     @property
     def display_path(self) -> str:
@@ -109,6 +111,44 @@ def classify(parts: Parts) -> LegacyUrl | None:
     if openai_suffix(clean) is not None:
         return LegacyUrl("openai_path", path, host_from_default=host_default)
     return LegacyUrl("other", path, host_from_default=host_default)
+
+
+_RUNTIME_PATH = re.compile(r"^/(?:models/)?(?P<model>[^/\x00]+|\x00)/predictions/?$")
+
+
+def legacy_base(dyn: Dyn) -> bool:
+    """Whether a run-time piece may stand for the legacy API's base: no default, an empty one, or the
+    legacy host alone or with ``/models`` (what ``os.getenv("IONOS_API_URL", ...)`` holds)."""
+    if not dyn.default:
+        return True
+    try:
+        split = urlsplit(dyn.default)
+    except ValueError:
+        return False
+    return (split.hostname or "").lower() == rules.LEGACY_HOST and split.path.rstrip("/") in ("", "/models")
+
+
+def classify_runtime(parts: Parts) -> LegacyUrl | None:
+    """``f"{API_URL}/{model_id}/predictions"`` with the base known only at run time (an env var,
+    a config field): a predictions URL whose base is that run-time piece. The caller decides whether
+    the code around it is the legacy API (a legacy body, a module tied to IONOS)."""
+    if len(parts) < 2 or not isinstance(parts[0], Dyn) or not legacy_base(parts[0]):
+        return None
+    rest: list[str] = []
+    dyns: list[Dyn] = []
+    for part in parts[1:]:
+        if isinstance(part, Dyn):
+            rest.append("\x00")
+            dyns.append(part)
+        else:
+            rest.append(part)
+    path = "".join(rest)
+    match = _RUNTIME_PATH.match(path)
+    if match is None or (match["model"] == "\x00") != bool(dyns) or len(dyns) > 1:
+        return None
+    model: Parts = (dyns[0],) if dyns else (match["model"],)
+    return LegacyUrl("predictions", path, model, host_from_default=bool(parts[0].default), pieces=tuple(parts),
+                     base=parts[0])
 
 
 OPENAI_SUFFIXES = ("chat/completions", "completions", "embeddings", "images/generations", "models")

@@ -87,6 +87,9 @@ def drop_dead_url_variables(ctx: RuleContext, calls: list[HttpCall]) -> None:
                     ctx.edits.replace[statement] = lambda _u: cst.RemoveFromParent()
 
 
-def url_literal(original: cst.BaseExpression, url: str) -> cst.BaseExpression:
+def url_literal(original: cst.BaseExpression, url: str | cst.BaseExpression) -> cst.BaseExpression:
+    """The new URL where ``original`` was: a string literal in its quotes, or an expression as it is."""
+    if isinstance(url, cst.BaseExpression):
+        return url
     quote = "'" if isinstance(original, cst.SimpleString) and original.value.startswith("'") else '"'
     return cst.SimpleString(f"{quote}{url}{quote}")

@@ -32,6 +32,9 @@ UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 
 # Byte markers a file must contain to possibly hold a legacy call site.
 PREFILTER_MARKERS: tuple[bytes, ...] = (LEGACY_HOST.encode(), b"/predictions")
+# Bytes of a weak signal (a legacy body or answer read): common elsewhere, so such a file is
+# parsed only when the project phase ties it to IONOS.
+WEAK_MARKERS: tuple[bytes, ...] = (b'"properties"', b"'properties'", b"putTokens")
 
 Coercion = Literal["int", "float", "number"]
 

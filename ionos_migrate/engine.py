@@ -20,11 +20,13 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from ionos_migrate.codemods.api import Finding, MigrationContext, ProjectIndex
+from ionos_migrate.codemods.api import Finding, MigrationContext
+from ionos_migrate.codemods.shapes import legacy_model_ids, mentions_ionos_bytes
+from ionos_migrate.compat.rules import WEAK_MARKERS
 from ionos_migrate.discovery import SourceFile, discover, in_shard, module_keys
-from ionos_migrate.leftovers import leftover_constant_findings
 from ionos_migrate.notebooks import NotebookError, mask_ipython, read_notebook, unmask_ipython
 from ionos_migrate.prefilter import markers, prefilter
+from ionos_migrate.project_phase import collect_file_facts, module_ref, plan_project
 from ionos_migrate.sourcetext import SourceDecodeError, decode_python, to_newline_style
 from ionos_migrate.textfiles import scan_text
 from ionos_migrate.writer import WriteError, atomic_write
@@ -143,18 +145,20 @@ Progress = Callable[[int, int], None]  # (files done, files to parse)
 def run(options: RunOptions, context: MigrationContext, *, progress: Progress | None = None) -> RunResult:
     started = time.perf_counter()
     everything = discover(options.paths, include=options.include, exclude=options.exclude)
-    # The project index must see every shard's constants; only the transform is sharded.
-    pre = prefilter(everything, markers(options.markers))
+    ids = legacy_model_ids(context.model_map.entries, context.model_map.hints)
+    # The project phase must see every shard's modules; only the file phase is sharded.
+    pre = prefilter(everything, markers(options.markers, ids), WEAK_MARKERS)
     mine = _in_shard(everything, options.shard)
     kept_mine = [f for f in pre.kept if f in mine]
     unreadable = [(file, reason) for file, reason in pre.unreadable if file in mine]
     outcomes = [_unreadable(file, reason) for file, reason in unreadable]
-    outcomes += [_scan_text_file(file) for file in kept_mine if file.kind == "text"]
-    code = [f for f in kept_mine if f.kind != "text"]
-    modules = [f for f in pre.kept if f.kind == "python"]
+    outcomes += [_scan_text_file(file, context) for file in kept_mine if file.kind == "text"]
+    modules = [f for f in (*pre.kept, *pre.weak) if f.kind == "python"]
     jobs = options.jobs or os.cpu_count() or 1
-    with _Mapper(jobs, len(code) + len(modules)) as map_:
-        index = build_index(modules, map_(collect_file_constants, modules))
+    with _Mapper(jobs, len(modules) + len(kept_mine)) as map_:
+        facts = list(map_(partial(collect_file_facts, legacy_ids=ids), modules))
+        index = plan_project(modules, facts, [f for f in pre.kept if f.kind == "text"])
+        code = [f for f in kept_mine if f.kind != "text"] + [f for f in pre.weak if f in mine and _tied(f, index)]
         work = partial(process_file, context=replace(context, project=index))
         for done, outcome in enumerate(map_(work, code), start=1):
             outcomes.append(outcome)
@@ -164,10 +168,20 @@ def run(options: RunOptions, context: MigrationContext, *, progress: Progress | 
     return RunResult(
         outcomes=outcomes,
         files_scanned=len(mine),
-        prefiltered_out=len(mine) - len(kept_mine) - len(unreadable),
+        prefiltered_out=len(mine) - len(code) - len([f for f in kept_mine if f.kind == "text"]) - len(unreadable),
         kept_via_import=pre.via_import,
         elapsed=time.perf_counter() - started,
     )
+
+
+def _tied(file: SourceFile, index) -> bool:
+    """A file with only a weak marker is parsed when it is tied to IONOS (see codemods.project)."""
+    if file.kind == "notebook":
+        try:
+            return mentions_ionos_bytes(file.path.read_bytes())
+        except OSError:
+            return True  # the file phase reports it
+    return index.in_context(module_ref(file).key)
 
 
 def _in_shard(files: list[SourceFile], shard: tuple[int, int] | None) -> set[SourceFile]:
@@ -211,33 +225,6 @@ def write_changes(result: RunResult) -> int:
     return written
 
 
-# --- the project-wide pass -------------------------------------------------
-
-
-def collect_file_constants(file: SourceFile) -> dict[str, str]:
-    """Module-level string constants of one module; {} when it cannot be read or parsed."""
-    from ionos_migrate.codemods import collect_constants
-
-    try:
-        return collect_constants(decode_python(file.path.read_bytes()).text)
-    except Exception:  # noqa: BLE001 - the transform pass reports what is wrong with the file
-        return {}
-
-
-def build_index(modules: Sequence[SourceFile], constants: Iterable[dict[str, str]]) -> ProjectIndex:
-    """Constants by every dotted name a module may be imported by; a name two modules share is dropped."""
-    table: dict[str, dict[str, str]] = {}
-    ambiguous: set[str] = set()
-    for file, found in zip(modules, constants, strict=True):
-        if not found:
-            continue
-        for key in module_keys(file):
-            if key in table and table[key] != found:
-                ambiguous.add(key)
-            table.setdefault(key, found)
-    return ProjectIndex(constants={key: value for key, value in table.items() if key not in ambiguous})
-
-
 # --- one file ----------------------------------------------------------------
 
 
@@ -253,7 +240,7 @@ def process_file(file: SourceFile, context: MigrationContext) -> FileOutcome:
             _process_notebook(data, outcome, context)
         else:
             keys = module_keys(file)  # none for the scanned folder's own __init__.py: its name is not in the tree
-            _process_module(data, outcome, context, module=keys[0] if keys else "")
+            _process_module(data, outcome, context, module=keys[0] if keys else None)
     except Exception as exc:  # noqa: BLE001 - a bug outside the rules (say, the leftovers pass) must not stop the run
         crashed = FileOutcome(file.display, file.path, file.kind, crashed=True)  # nothing of it is written
         crashed.findings.append(_bug(crashed.path, exc, cell=None))
@@ -261,16 +248,13 @@ def process_file(file: SourceFile, context: MigrationContext) -> FileOutcome:
     return outcome
 
 
-def _process_module(data: bytes, outcome: FileOutcome, context: MigrationContext, *, module: str) -> None:
+def _process_module(data: bytes, outcome: FileOutcome, context: MigrationContext, *, module: str | None) -> None:
     try:
         source = decode_python(data)
     except SourceDecodeError as exc:
         outcome.findings.append(_error(outcome.path, RULE_READ, str(exc), line=exc.line))
         return
-    new_text = _transform(source.text, outcome, context, cell=None)
-    if outcome.parsed:  # constants the codemods leave holding a retired URL
-        outcome.findings.extend(leftover_constant_findings(
-            outcome.path, source.text, new_text, project=context.project, module=module))
+    new_text = _transform(source.text, outcome, context, cell=None, module=module)
     if new_text is None:
         return
     new_text = to_newline_style(new_text, source.newline)
@@ -317,14 +301,14 @@ def _process_notebook(data: bytes, outcome: FileOutcome, context: MigrationConte
 
 
 def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, cell: int | None,
-               earlier: dict[str, str] | None = None) -> str | None:
+               earlier: dict[str, str] | None = None, module: str | None = None) -> str | None:
     """The rewritten text, or None when there is nothing to write. Findings go to ``outcome``."""
     import libcst
 
     from ionos_migrate.codemods import transform
 
     try:
-        result = transform(source, path=outcome.path, context=context, earlier_constants=earlier)
+        result = transform(source, path=outcome.path, context=context, earlier_constants=earlier, module=module)
     except libcst.ParserSyntaxError as exc:
         message, line, column = _syntax_error(source, exc)
         outcome.findings.append(_error(
@@ -373,7 +357,7 @@ def _parses(source: str) -> bool:
     return True
 
 
-def _scan_text_file(file: SourceFile) -> FileOutcome:
+def _scan_text_file(file: SourceFile, context: MigrationContext) -> FileOutcome:
     outcome = FileOutcome(file.display, file.path, file.kind)
     try:
         data = file.path.read_bytes()
@@ -381,7 +365,7 @@ def _scan_text_file(file: SourceFile) -> FileOutcome:
         return _unreadable(file, exc.strerror or str(exc))
     if REPORT_SIGNATURE in data[:REPORT_SIGNATURE_WITHIN]:
         return outcome  # our own JSON or SARIF report, left in the tree: it quotes the sites it found
-    outcome.findings.extend(scan_text(data.decode("utf-8", errors="replace"), outcome.path))
+    outcome.findings.extend(scan_text(data.decode("utf-8", errors="replace"), outcome.path, context.model_map))
     return outcome
 
 

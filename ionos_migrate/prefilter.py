@@ -1,7 +1,11 @@
 """Keep the parser away from files that cannot hold a legacy site.
 
 Pass one keeps a file whose bytes contain a marker: the legacy host,
-``/predictions``, or a marker from ``[tool.ionos-migrate] markers``.
+``/predictions``, a legacy model id of the model map, or a marker from
+``[tool.ionos-migrate] markers``. A Python file or notebook with only a
+*weak* marker (``"properties"``, ``inputTokens``: common in JSON schemas and
+other vendors' APIs) goes to ``weak``: the project phase reads its facts,
+and the file phase parses it only when it is tied to IONOS.
 
 Pass two follows URLs across modules without parsing. In each kept module
 it finds the top-level names whose definition mentions a marker (or a name
@@ -38,23 +42,30 @@ class Prefiltered:
     dropped: int = 0
     unreadable: list[tuple[SourceFile, str]] = field(default_factory=list)
     via_import: int = 0  # kept only because they import a name from a kept module
+    weak: list[SourceFile] = field(default_factory=list)  # Python files and notebooks with only a weak marker
 
 
-def markers(extra: Iterable[str] = ()) -> tuple[bytes, ...]:
-    return PREFILTER_MARKERS + tuple(m.encode("utf-8") for m in extra if m)
+def markers(extra: Iterable[str] = (), model_ids: Iterable[str] = ()) -> tuple[bytes, ...]:
+    return PREFILTER_MARKERS + tuple(m.encode("utf-8") for m in (*extra, *sorted(model_ids)) if m)
 
 
-def prefilter(files: Sequence[SourceFile], marker_bytes: Sequence[bytes]) -> Prefiltered:
+def prefilter(files: Sequence[SourceFile], marker_bytes: Sequence[bytes], weak_bytes: Sequence[bytes] = ()) -> Prefiltered:
     result = Prefiltered()
     # module name -> names it exports that carry a legacy URL
     exports: dict[str, set[bytes]] = {}
     for file in files:
         data = _read(file, result)
-        if data is not None and any(marker in data for marker in marker_bytes):
+        if data is None:
+            continue
+        if any(marker in data for marker in marker_bytes):
             result.kept.append(file)
             _note_exports(file, data, marker_bytes, set(), exports)
+        elif file.kind != "text" and any(marker in data for marker in weak_bytes):
+            result.weak.append(file)
     _keep_importers(files, result, marker_bytes, exports)
-    result.dropped = len(files) - len(result.kept) - len(result.unreadable)
+    kept = {f.location for f in result.kept}
+    result.weak = [f for f in result.weak if f.location not in kept]
+    result.dropped = len(files) - len(result.kept) - len(result.weak) - len(result.unreadable)
     return result
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 from ionos_migrate.codemods.api import Finding
+from ionos_migrate.compat.model_map import ModelMap
 from ionos_migrate.compat.rules import LEGACY_HOST, OPENAI_BASE_URL
+from ionos_migrate.envfiles import setting
 
 RULE = "legacy-url-in-text-file"
 _STOP = r"\s\"'`<>()\[\]{},;\\"
@@ -22,20 +24,48 @@ LEGACY_URL_RE = re.compile(
 PREDICTIONS_PATH_RE = re.compile(r"/models/[^\s\"'`<>]+?/predictions\b")
 
 
-def scan_text(text: str, path: str) -> list[Finding]:
+UUID_RE = re.compile(r"(?<![\w-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![\w-])")
+MODEL_MAP_LINE = re.compile(r"^\s*[\"']?[0-9a-fA-F-]{36}[\"']?\s*=")  # a model map entry in TOML: not a use
+
+
+def scan_text(text: str, path: str, model_map: ModelMap | None = None) -> list[Finding]:
     findings = []
     for number, line in enumerate(text.splitlines(), start=1):
         hits = [m for m in LEGACY_URL_RE.finditer(line) if not (m["path"] or "").startswith("/collections")]
         if not hits:
             hits = list(PREDICTIONS_PATH_RE.finditer(line))
+        variable = setting(line)
         for match in hits:
             findings.append(Finding(
-                path, number, match.start() + 1, number, match.end() + 1, RULE, "manual", _advice(match[0]),
+                path, number, match.start() + 1, number, match.end() + 1, RULE, "manual", _advice(match[0], variable),
             ))
+        if model_map is not None and not hits and not MODEL_MAP_LINE.match(line):
+            findings.extend(_model_ids(line, number, path, model_map))
     return findings
 
 
-def _advice(url: str) -> str:
+def _model_ids(line: str, number: int, path: str, model_map: ModelMap) -> list[Finding]:
+    found = []
+    for match in UUID_RE.finditer(line):
+        legacy_id = match[0].lower()
+        entry = model_map.entries.get(legacy_id)
+        if entry is not None:
+            status, what = "info", (f"legacy model id {match[0]} ({entry.name} in the model map, {entry.source}): the "
+                                    f"new API names models; migrated calls translate the id, or write {entry.name!r} here")
+        elif legacy_id in model_map.hints:
+            status, what = "manual", (f"legacy model id {match[0]} ({model_map.hints[legacy_id]}): the new API names "
+                                      "models, and this id has no name in the model map; write the model name here")
+        else:
+            continue
+        found.append(Finding(path, number, match.start() + 1, number, match.end() + 1, RULE, status, what))
+    return found
+
+
+def _advice(url: str, variable: str | None = None) -> str:
+    if variable and not url.rstrip("/").endswith("/predictions") and "/predictions" not in url:
+        return (f"{variable} is set to the retired API's base {url!r}: point it at {OPENAI_BASE_URL} (calls migrated "
+                "by ionos-migrate that read it translate the retired value meanwhile; other readers must move to "
+                "the OpenAI-compatible paths); not a Python file, so change it by hand")
     if "/predictions" in url:
         what = (f"legacy predictions endpoint {url!r}: the new API is POST {OPENAI_BASE_URL}/chat/completions "
                 "(images: /images/generations) with the model name in the body")

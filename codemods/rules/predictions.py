@@ -9,9 +9,12 @@ untouched, marked, and reported as ``manual``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 from ionos_migrate.compat import rules as mapping
 
+from .. import shapes
 from ..answer import follow_answer
 from ..body import (
     BodyError,
@@ -38,7 +41,9 @@ from ..rag import rag_body
 from ..resolve import Dyn, Scope, positional_names
 from ..response import CHAT, IMAGE, ReadError, Tracker
 from ..sdk import Client
-from ..sites import HttpCall, LegacyUrl, classify
+from ..runtime_base import describe, url_expression
+from ..signals import dict_shape
+from ..sites import HttpCall, LegacyUrl, classify, classify_runtime
 from ..urls import drop_dead_url_variables, write_urls
 from ..writer import remove_inlined, sdk_client, write_body
 from . import Rule
@@ -50,7 +55,7 @@ def run(ctx: RuleContext) -> None:
     urls: list[tuple[cst.BaseExpression, str, HttpCall]] = []
     replaced_urls: list[HttpCall] = []
     for http in ctx.calls:
-        legacy = classify(http.url_parts)
+        legacy = _legacy_url(ctx, http)
         if legacy is None and _unresolved_predictions(ctx, http):
             ctx.manual(
                 http.call,
@@ -110,7 +115,13 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
         remove_inlined(ctx, site, body)
     if len(kinds) != 1:
         raise SiteError("the callers pass bodies for different endpoints (text and image); rewrite by hand")
-    site.url = "" if client else mapping.OPENAI_BASE_URL + endpoint
+    if legacy.base is not None:
+        if client is not None:
+            raise SiteError("the base URL comes from run time; --target openai does not rewrite such calls yet, "
+                            "--target http does")
+        site.url = url_expression(ctx, site, http, legacy.base, endpoint)
+    else:
+        site.url = "" if client else mapping.OPENAI_BASE_URL + endpoint
     tracker = Tracker(ctx.index, ctx.resolver, shape, site, sdk=client is not None)
     follow_answer(ctx, http, tracker)
     notes += tracker.notes
@@ -118,7 +129,9 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     message = f"POST {legacy.display_path} -> /v1{endpoint} (model {model_text})"
     if client is not None:
         message += f" through the openai SDK ({client.name}); the project now needs the openai package"
-    if legacy.host_from_default:
+    if legacy.base is not None:
+        notes.append(describe(ctx, legacy.base, http.scope))
+    elif legacy.host_from_default:
         notes.append("the legacy URL came from a default value (an environment variable or a parameter); the new URL is written out, so overriding it no longer applies here")
     return site, "; ".join([message, *notes])
 
@@ -220,6 +233,27 @@ def _in_logging(ctx: RuleContext, load: cst.Name) -> bool:
         if isinstance(ancestor, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             return False
     return False
+
+
+def _legacy_url(ctx: RuleContext, http: HttpCall) -> LegacyUrl | None:
+    """The legacy URL a call sends to: on the legacy host, or (a predictions path after a base known
+    only at run time) where the call sends a legacy body or the module is tied to IONOS."""
+    legacy = classify(http.url_parts)
+    runtime = classify_runtime(http.url_parts)
+    if runtime is None:
+        return legacy
+    if legacy is not None:
+        return replace(legacy, base=runtime.base) if legacy.kind == "predictions" else legacy
+    if http.method == "POST" and (_sends_legacy_body(ctx, http) or ctx.tied):
+        return runtime
+    return None
+
+
+def _sends_legacy_body(ctx: RuleContext, http: HttpCall) -> bool:
+    if http.body is None:
+        return False
+    found = ctx.resolver.dict_literal(http.body, http.scope)
+    return found is not None and shapes.is_legacy_body(dict_shape(found[0]))
 
 
 def _unresolved_predictions(ctx: RuleContext, http: HttpCall) -> bool:

@@ -1,10 +1,11 @@
-"""The project-wide pass: module-level constants by the names modules are imported by."""
+"""The project phase: module-level constants by the names modules are imported by."""
 
 from __future__ import annotations
 
 from engine_helpers import LEGACY_URL, make_tree
 from ionos_migrate.discovery import discover
-from ionos_migrate.engine import build_index, collect_file_constants, module_keys
+from ionos_migrate.engine import module_keys
+from ionos_migrate.project_phase import collect_file_facts, plan_project
 
 
 def test_every_dotted_suffix_is_a_key(tmp_path):
@@ -22,7 +23,7 @@ def test_index_holds_constants_and_drops_ambiguous_names(tmp_path):
         "three/config.py": f'BASE = "{LEGACY_URL}"\n',
     })
     modules = discover([tmp_path])
-    index = build_index(modules, [collect_file_constants(f) for f in modules])
+    index = plan_project(modules, [collect_file_facts(f) for f in modules], [])
     assert index.constants["three.config"] == index.constants["config"] == {"BASE": LEGACY_URL}
     assert index.constants["one.app.settings"] == {"URL": LEGACY_URL}
     assert "app.settings" not in index.constants and "settings" not in index.constants  # which one? unknowable
@@ -31,4 +32,4 @@ def test_index_holds_constants_and_drops_ambiguous_names(tmp_path):
 def test_a_module_that_does_not_parse_has_no_constants(tmp_path):
     make_tree(tmp_path, {"broken.py": f'URL = "{LEGACY_URL}"\ndef (:\n'})
     [module] = discover([tmp_path])
-    assert collect_file_constants(module) == {}
+    assert collect_file_facts(module).constants == {}

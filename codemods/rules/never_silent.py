@@ -1,0 +1,300 @@
+"""Never silent: every legacy signal no site accounts for becomes a finding.
+
+Runs after the rules that rewrite. A signal (:mod:`..signals`) is accounted
+for when it lies in a site a rule migrated or marked. What is left:
+
+- a piece of a call split over modules (a plan of the project phase): ``manual``
+  with the plan's message, the same in every module;
+- a module constant that holds a retired URL or model id: ``info`` when every
+  use of it here is migrated or it is not used here (its uses in other modules
+  are checked there), else ``manual`` where it is used;
+- a known legacy model id in configuration: ``info`` (migrated calls translate
+  it through the generated table); a docstring: ``info``;
+- anything else: ``manual``, one finding per function (or statement), marked,
+  naming every piece seen and the HTTP calls beside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import libcst as cst
+from ionos_migrate.compat.rules import OPENAI_BASE_URL
+
+from .. import shapes
+from ..core import RuleContext
+from ..resolve import ENV_CALLS, dotted_name
+from ..signals import Signal, SignalFinder
+from . import Rule
+
+RULE_ID = "ionos-legacy-signal"
+SPLIT_RULE_ID = "ionos-split-call"
+CONSTANT_RULE_ID = "legacy-url-constant"
+
+WHAT = {
+    "legacy-url": "the retired URL {detail}",
+    "legacy-constant": "{detail}, imported from another module",
+    "legacy-body": "a legacy request body ({{\"properties\": {{\"input\": ...}}}})",
+    "inner-body": "the properties of a legacy request body ({{\"input\": ...}})",
+    "legacy-answer": "a read of the legacy answer ({detail})",
+    "predictions-path": "a /predictions path of the retired API ({detail})",
+    "legacy-model-id": "the legacy model id {detail}",
+}
+ADVICE = (
+    f"the new API is POST {OPENAI_BASE_URL}/chat/completions (images: /images/generations) with "
+    '{"model": <name>, "messages": [{"role": "user", "content": <input>}], "max_tokens": ...}, answered in '
+    "choices[0].message.content and usage.prompt_tokens/completion_tokens; the models list is GET "
+    f"{OPENAI_BASE_URL}/models"
+)
+
+
+@dataclass
+class _Group:
+    anchor: Signal
+    signals: list[Signal] = field(default_factory=list)
+
+
+def run(ctx: RuleContext) -> None:
+    ids = shapes.legacy_model_ids(ctx.model_map.entries, ctx.model_map.hints)
+    signals = [s for s in SignalFinder(ctx.index, ctx.resolver, ids).find() if not _sent_elsewhere(ctx, s)]
+    if not signals:
+        return
+    covered = _Coverage(ctx)
+    tied = ctx.tied or any(s.strength == "strong" for s in signals)
+    groups: dict[cst.CSTNode, _Group] = {}
+    splits: dict[cst.CSTNode, tuple[_Group, str]] = {}
+    for signal in sorted(signals, key=lambda s: ctx.position(s.node)):
+        if (signal.strength == "weak" and not tied) or covered(signal.node):
+            continue
+        if signal.docstring:
+            ctx.report(signal.node, RULE_ID, "info", f"documentation mentions {_what(signal)}; update it with the code")
+            continue
+        split = _split_of(ctx, signal.node)
+        if split is not None:
+            statement = ctx.statement_of(signal.node) or signal.node
+            splits.setdefault(statement, (_Group(signal), split))[0].signals.append(signal)
+            continue
+        if _constant(ctx, signal, covered):
+            continue
+        home = _home(ctx, signal.node)
+        groups.setdefault(home, _Group(signal)).signals.append(signal)
+    for statement, (group, message) in splits.items():
+        ctx.manual(group.anchor.node, SPLIT_RULE_ID, message, related=[s.node for s in group.signals[1:]])
+    _split_requests(ctx, covered)
+    for home, group in groups.items():
+        _report_group(ctx, home, group)
+
+
+def _sent_elsewhere(ctx: RuleContext, signal: Signal) -> bool:
+    """A legacy body sent to a URL the code names on another host (``http://localhost:8080/models/x/predictions``:
+    the compat proxy, a test server) or to a path of the program's own (a test client): not the retired API."""
+    if signal.kind not in ("legacy-body", "inner-body"):
+        return False
+    for http in ctx.calls:
+        if http.body is None:
+            continue
+        found = ctx.resolver.dict_literal(http.body, http.scope)
+        if found is None or not (found[0] is signal.node or _inside(ctx, signal.node, found[0])):
+            continue
+        first = http.url_parts[0] if http.url_parts else None
+        if isinstance(first, str) and (first.startswith("/") or "://" in first) and not shapes.legacy_url_kind(
+                "".join(p if isinstance(p, str) else shapes.DYNAMIC for p in http.url_parts)):
+            return "://" not in first or shapes.LEGACY_HOST not in first.split("://", 1)[1].split("/", 1)[0]
+    return False
+
+
+class _Coverage:
+    """Whether a node lies in a site a rule already migrated or marked."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        self.nodes = set(ctx.claimed) | set(ctx.edits.replace) | set(ctx.sited) | set(ctx.edits.markers)
+
+    def __call__(self, node: cst.CSTNode) -> bool:
+        if node in self.nodes:
+            return True
+        return any(ancestor in self.nodes for ancestor in self.ctx.index.ancestors(node))
+
+
+def _what(signal: Signal) -> str:
+    return WHAT[signal.kind].format(detail=signal.detail)
+
+
+def _home(ctx: RuleContext, node: cst.CSTNode) -> cst.CSTNode:
+    """The function a signal sits in, else its statement: one finding per home."""
+    for ancestor in ctx.index.ancestors(node):
+        if isinstance(ancestor, cst.FunctionDef):
+            return ancestor
+    return ctx.statement_of(node) or node
+
+
+def _report_group(ctx: RuleContext, home: cst.CSTNode, group: _Group) -> None:
+    signals = group.signals
+    kinds = {s.kind for s in signals}
+    if kinds == {"legacy-model-id"}:
+        _model_ids(ctx, signals)
+        return
+    if _join_manual_site(ctx, home, signals):
+        return
+    calls = [http.call for http in ctx.calls if isinstance(home, cst.FunctionDef) and _inside(ctx, http.call, home)]
+    seen = "; ".join(dict.fromkeys(_what(s) for s in signals))
+    if calls:
+        reason = "the tool cannot follow these pieces to one request it can rewrite"
+    else:
+        reason = "no request the tool can follow uses them here"
+    message = f"{seen}: {reason}. Move it to the new API by hand: {ADVICE}"
+    ctx.manual(group.anchor.node, RULE_ID, message, related=[s.node for s in signals[1:]] + calls)
+
+
+def _join_manual_site(ctx: RuleContext, home: cst.CSTNode, signals: list[Signal]) -> bool:
+    """Pieces of a site a rule already left for manual work (its body built above the call, its answer
+    read below it, the body a caller passes in) belong to that finding: its lines grow, no second finding."""
+    places = [home] if isinstance(home, cst.FunctionDef) else []
+    for ancestor in ctx.index.ancestors(signals[0].node):
+        if isinstance(ancestor, cst.Call):  # send(payload={...}): the function it calls
+            callee = ctx.resolver.callee(ancestor, ctx.index.scope_of(ancestor))
+            if callee is not None:
+                places.append(callee)
+    for place in places:
+        for node in ctx.sited:
+            if node is not place and not _inside(ctx, node, place):
+                continue
+            line, column, _end_line, _end_column = ctx.position(node)
+            for index, finding in enumerate(ctx.findings):
+                if finding.status == "manual" and (finding.line, finding.column) == (line, column):
+                    lines = {ctx.position(s.node)[0] for s in signals} - set(range(finding.line, finding.end_line + 1))
+                    ctx.findings[index] = replace(finding, related=tuple(sorted(set(finding.related) | lines)))
+                    return True
+    return False
+
+
+def _model_ids(ctx: RuleContext, signals: list[Signal]) -> None:
+    for signal in signals:
+        entry = ctx.model_map.entries.get(signal.detail.lower())
+        if entry is not None:
+            ctx.report(signal.node, RULE_ID, "info", (
+                f"legacy model id {signal.detail} ({entry.name} in the model map, {entry.source}): the new API "
+                f"names models; migrated calls translate the id through IONOS_LEGACY_MODELS, or write {entry.name!r} here"))
+        else:
+            hint = ctx.model_map.hints.get(signal.detail.lower(), "")
+            ctx.manual(signal.node, RULE_ID, (
+                f"legacy model id {signal.detail}{f' ({hint})' if hint else ''}: the new API names models, and this "
+                "id has no model name in the model map; add it to [tool.ionos-migrate.models], or write the name here"))
+
+
+def _inside(ctx: RuleContext, node: cst.CSTNode, home: cst.CSTNode) -> bool:
+    return any(ancestor is home for ancestor in ctx.index.ancestors(node))
+
+
+# --- module constants ---------------------------------------------------------------
+
+
+def _constant(ctx: RuleContext, signal: Signal, covered: _Coverage) -> bool:
+    """A signal in a module constant's value: reported here (info, or manual at each use no site
+    accounts for). False when the signal is not in a module constant."""
+    name = _constant_name(ctx, signal.node)
+    if name is None:
+        return False
+    if signal.kind == "legacy-model-id":  # configuration, not a call: its uses need no rewrite
+        _model_ids(ctx, [signal])
+        return True
+    uses = [load for load in ctx.index.loads_of(name, ctx.index.module) if not _in_assignment_of(ctx, load, name)]
+    left = [load for load in uses if not covered(load) and not _translated(ctx, load)]
+    if left:
+        for load in left:
+            home = _home(ctx, load)
+            ctx.manual(load, RULE_ID, (
+                f"uses {name}, which holds {_what(signal)}, in a way the tool cannot rewrite. "
+                f"Move it to the new API by hand: {ADVICE}"), related=[signal.node])
+        return True
+    where = "the call sites it migrates no longer use it" if uses else "nothing in this module uses it (uses in other modules are reported there)"
+    ctx.report(_small_statement(ctx, signal.node) or signal.node, CONSTANT_RULE_ID, "info", (
+        f"{name} still holds {_what(signal)}. ionos-migrate leaves module constants in place (other modules may "
+        f"import them); {where}. Remove it, or point it at the new API ({OPENAI_BASE_URL}), once nothing else uses it"))
+    return True
+
+
+def _constant_name(ctx: RuleContext, node: cst.CSTNode) -> str | None:
+    """``NAME = <one string expression>`` at module level, holding ``node``: NAME."""
+    small = _small_statement(ctx, node)
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+        name, value = small.targets[0].target.value, small.value
+    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+        name, value = small.target.value, small.value
+    else:
+        return None
+    return name if _is_string_expression(value) else None
+
+
+def _small_statement(ctx: RuleContext, node: cst.CSTNode) -> cst.CSTNode | None:
+    """The assignment (of a module-level line) that holds ``node``; ``a = 1; b = 2`` has two."""
+    previous: cst.CSTNode = node
+    for ancestor in ctx.index.ancestors(node):
+        if isinstance(ancestor, cst.SimpleStatementLine):
+            return previous if isinstance(ctx.index.parent(ancestor), cst.Module) else None
+        if isinstance(ancestor, cst.BaseCompoundStatement):
+            return None
+        previous = ancestor
+    return None
+
+
+def _is_string_expression(node: cst.BaseExpression) -> bool:
+    """A value that is one string: a literal, an f-string, ``+``/``%`` of strings, ``os.getenv(...)``.
+    A dict or an object holding a URL is configuration the tool cannot follow through its uses."""
+    if isinstance(node, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
+        return True
+    if isinstance(node, cst.BinaryOperation):  # HOST + "/models/..." or "%s/models" % HOST
+        return isinstance(node.operator, (cst.Add, cst.Modulo))
+    if isinstance(node, cst.BooleanOperation):
+        return _is_string_expression(node.left) or _is_string_expression(node.right)
+    if isinstance(node, cst.Call):
+        name = dotted_name(node.func) or ""
+        return name in ENV_CALLS or name.endswith((".format", ".rstrip", ".strip"))
+    return False
+
+
+def _in_assignment_of(ctx: RuleContext, load: cst.Name, name: str) -> bool:
+    return _constant_name(ctx, load) == name
+
+
+def _translated(ctx: RuleContext, load: cst.Name) -> bool:
+    """``IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID)``: a model id the generated table translates."""
+    for ancestor in ctx.index.ancestors(load):
+        if isinstance(ancestor, cst.Call) and isinstance(ancestor.func, cst.Attribute):
+            owner = ancestor.func.value
+            if isinstance(owner, cst.Name) and owner.value == shapes.GENERATED_TABLE:
+                return True
+        if isinstance(ancestor, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            return False
+    return False
+
+
+# --- calls split over modules -------------------------------------------------------
+
+
+def _split_of(ctx: RuleContext, node: cst.CSTNode) -> str | None:
+    project = ctx.context.project
+    module = ctx.index.module_name
+    for ancestor in ctx.index.ancestors(node):
+        if isinstance(ancestor, cst.ClassDef):
+            split = project.split_of_class(module, ancestor.name.value)
+            if split is not None:
+                return split.message
+        if isinstance(ancestor, cst.Call):
+            split = project.split_of_call(module, ctx.position(ancestor)[0])
+            if split is not None:
+                return split.message
+    return None
+
+
+def _split_requests(ctx: RuleContext, covered: _Coverage) -> None:
+    """The HTTP calls in a split hierarchy's classes: the request of the split call."""
+    for http in ctx.calls:
+        if covered(http.call):
+            continue
+        message = _split_of(ctx, http.call)
+        if message is not None:
+            ctx.manual(http.call, SPLIT_RULE_ID, message)
+
+
+RULE = Rule(RULE_ID, run, order=80)

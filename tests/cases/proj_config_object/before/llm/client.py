@@ -1,0 +1,25 @@
+import requests
+
+
+class ChatClient:
+    def __init__(self, config):
+        self.config = config
+        self.session = requests.Session()
+        self.session.headers.update({"Authorization": f"Bearer {config.token}"})
+
+    def complete(self, prompt: str) -> str:
+        payload = {
+            "type": "prediction",
+            "properties": {
+                "input": prompt,
+                "options": {"temperature": str(self.config.temperature), "max_length": "200"},
+            },
+        }
+        resp = self.session.post(  # legacy: predictions call
+            f"{self.config.api_url}/{self.config.model_id}/predictions",
+            json=payload,
+            timeout=60,
+        )
+        resp.raise_for_status()
+        data = resp.json()
+        return data["properties"]["output"]  # legacy: answer read

@@ -1,0 +1,13 @@
+import os
+
+from .config import ModelHubConfig
+
+DEFAULT_MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
+
+
+def load_config() -> ModelHubConfig:
+    return ModelHubConfig(
+        api_url=os.getenv("IONOS_ENDPOINT", "https://inference.de-txl.ionos.com/models"),  # legacy: base URL
+        model_id=os.getenv("IONOS_MODEL", DEFAULT_MODEL),
+        token=os.getenv("IONOS_API_TOKEN", ""),
+    )

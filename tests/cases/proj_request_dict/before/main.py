@@ -1,0 +1,20 @@
+import asyncio
+import os
+
+import httpx
+
+from summariser.service import SummaryService
+
+service = SummaryService(
+    api_url=os.environ.get("IONOS_API_URL", "https://inference.de-txl.ionos.com/models"),  # legacy: base URL
+    model_id=os.environ.get("IONOS_MODEL_ID", "b18b18de-92c3-466e-81a8-e5df91890091"),  # legacy: model id
+    token=os.environ.get("IONOS_API_TOKEN", ""),
+)
+
+
+async def main() -> None:
+    async with httpx.AsyncClient() as client:
+        print(await service.summarise(client, "The Rhine flows from the Alps to the North Sea."))
+
+
+asyncio.run(main())
