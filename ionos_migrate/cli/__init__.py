@@ -21,6 +21,7 @@ COMMANDS = {
     "shim": "ionos_migrate.cli.shim:shim",
     "emulator": "ionos_migrate.cli.emulator:emulator",
     "verify": "ionos_migrate.cli.verify:verify",
+    "fleet-report": "ionos_migrate.cli.fleet_report:fleet_report",
 }
 
 # Exit codes of the contract.
