@@ -81,11 +81,13 @@ def legacy_fleet() -> dict[str, dict[str, str]]:
 class Fleet:
     """Bare origins for ``repos``, a json_file source listing them, a merge_to_master push."""
 
-    def __init__(self, root: Path, repos: dict[str, dict[str, str]], *, push: str = "merge_to_master") -> None:
+    def __init__(self, root: Path, repos: dict[str, dict[str, str]], *, push: str = "all_repos.push.merge_to_master",
+                 push_settings: dict | None = None) -> None:
         self.root = root
         self.home = root / "home"
         self.home.mkdir(parents=True)
         self.env = git_env(self.home)
+        self.env["PYTHONPATH"] = str(Path(__file__).parent)  # for a push module of the tests
         self.origins: dict[str, Path] = {}
         for name, files in repos.items():
             self.origins[name] = self._origin(name, files)
@@ -94,7 +96,7 @@ class Fleet:
         self.config.write_text(json.dumps({
             "output_dir": "output", "source": "all_repos.source.json_file",
             "source_settings": {"filename": str(root / "repos.json")},
-            "push": f"all_repos.push.{push}", "push_settings": {},
+            "push": push, "push_settings": push_settings or {},
         }))
         self.config.chmod(0o600)  # all-repos refuses a config others can read
 
@@ -122,9 +124,10 @@ class Fleet:
                               cwd=self.root, capture_output=True, text=True, env=self.env, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    def fixer(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    def fixer(self, *args: str, stdin: str | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "ionos_migrate.fleet", "-C", str(self.config), *args],
-                              cwd=self.root, capture_output=True, text=True, env=self.env, timeout=timeout)
+                              cwd=self.root, capture_output=True, text=True, env=self.env, timeout=timeout,
+                              input=stdin if stdin is not None else "")
 
     def heads(self) -> dict[str, str]:
         """Each origin's main commit."""
