@@ -225,7 +225,7 @@ def _fix_in_clone(record: RepoRecord, s: Settings, config: Config, clock: _Clock
             record.outcome = "declined"
             return
         text = message.pull_request_text(result, base_branch=base_branch,
-                                         test_command=message.test_command(Path("."), s.check_cmd))
+                                         test_command=message.suggested_test_command(Path("."), s.check_cmd))
         with clock.in_git():
             _commit(text, s.author)
         after = migration.scan(target=s.target, model_map=s.model_map, jobs=s.engine_jobs)

@@ -59,6 +59,10 @@ class _Budget:
     def __init__(self, left: int) -> None:
         self.left, self.cut = left - 200, 0  # room for the line that says what was cut
 
+    def spend(self, lines: list[str]) -> list[str]:
+        self.left -= sum(len(line) + 1 for line in lines)
+        return lines
+
     def take(self, line: str) -> bool:
         if self.cut or len(line) + 1 > self.left:
             self.cut += 1
@@ -81,7 +85,7 @@ def _migrated(migration: Migration) -> list[str]:
 def _listing(heading: str, sites: list[Site], budget: _Budget, remark: str) -> list[str]:
     if not sites:
         return []
-    lines = [f"**{heading}: {len(sites)}**", ""] + ([remark, ""] if remark else [])
+    lines = budget.spend([f"**{heading}: {len(sites)}**", ""] + ([remark, ""] if remark else []) + [""])[:-1]
     lines += [line for line in (f"- `{s.where}` [{s.rule}] {_one_line(s.message)}" for s in sites) if budget.take(line)]
     return lines + [""]
 
@@ -109,7 +113,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_command(root: Path, check_cmd: str | None) -> str:
+def suggested_test_command(root: Path, check_cmd: str | None) -> str:
     """The repository's test command, as well as its files tell; the reviewer adjusts it."""
     if check_cmd:  # verify runs an argv, not a shell line
         return f"sh -c {shlex.quote(check_cmd)}" if set(check_cmd) & SHELL_SYNTAX else check_cmd
