@@ -208,7 +208,9 @@ def _fix_in_clone(record: RepoRecord, s: Settings, config: Config, clock: _Clock
             changed = autofix_lib.run("git", "diff", "--quiet", BASE, check=False).returncode != 0
         if not changed:
             record.outcome = "error" if result.errors else "nothing-to-do"
-            record.error = "\n".join(f"{e.where}: {e.message}" for e in result.errors) or None
+            n = len(result.errors)
+            record.error = (f"nothing migrated: {n} file{'s' * (n != 1)} could not be read or parsed "
+                            f"({', '.join(sorted({e.path for e in result.errors}))})") if n else None
             return
         problem = checks.compile_check(BASE) or (
             s.check_cmd and checks.command_check(s.check_cmd, timeout=s.check_timeout))

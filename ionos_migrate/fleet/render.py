@@ -24,7 +24,7 @@ STATUS_CLASS = {"pushed": "migrated", "would-push": "migrated", "pending": "info
 EXTRA_STYLE = """
 table.repos td, table.repos th { border: 1px solid #d1d9e0; padding: .3rem .6rem; text-align: left; vertical-align: top; }
 table.repos { border-collapse: collapse; margin: .5rem 0 1rem; } table.repos th { background: #f6f8fa; }
-td.num { text-align: right; } .warning { background: #ffebe9; color: #a40e26; padding: .5rem .8rem; }
+table td.num { text-align: right; } .warning { background: #ffebe9; color: #a40e26; padding: .5rem .8rem; }
 ul.sites { margin: .2rem 0; padding-left: 1.2rem; } pre.error { white-space: pre-wrap; margin: .2rem 0; }
 """
 

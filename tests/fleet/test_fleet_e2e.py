@@ -62,7 +62,10 @@ def test_inventory_then_migration_then_a_second_run_that_changes_nothing(fleet: 
     assert inventory["platform/manual-only"]["migrated"] == 0 and inventory["platform/manual-only"]["manual"] > 0
     broken = inventory["broken/parser-fail"]
     assert broken["outcome"] == "error" and broken["errors"] == 1
-    assert "broken.py:2" in broken["error"] and "cannot parse" in broken["error"]
+    assert "could not be read or parsed (broken.py)" in broken["error"]
+    (unparsed,) = broken["sites"]
+    assert (unparsed["path"], unparsed["line"], unparsed["status"]) == ("broken.py", 2, "error")
+    assert "cannot parse" in unparsed["message"]
     refused = inventory["infra/check-fails"]
     assert refused["outcome"] == "check-failed"
     assert "FAILED tests/test_app.py::test_ask - boom" in refused["error"]
