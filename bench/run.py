@@ -1,9 +1,9 @@
 """`make bench`: run every benchmark in one go, one after another.
 
 Each script prints its own figures and compares against its named peer in
-the same run (ruff and grep for scan, direct-to-upstream for the proxy, a shell loop of
-git and apply for the fleet), so
-ratios stay meaningful on a noisy machine. BENCHMARKS.md records the figures.
+the same run (ruff and grep for scan, direct-to-upstream for the proxy, a
+shell loop of git and apply for the fleet), so ratios stay meaningful on a
+noisy machine. BENCHMARKS.md records the figures.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from all_repos.config import Config
 from all_repos.grep import GrepError, repos_matching
 
 from ionos_migrate.fleet import checks, message, migration
-from ionos_migrate.fleet.report import FleetReport, FleetReportError, RepoRecord, format_for, write
+from ionos_migrate.fleet.report import FleetReport, FleetReportError, RepoRecord, format_for, scrub, write
 
 # all-repos names the branch all-repos_autofix_<this>.
 BRANCH = "ionos-migrate"
@@ -187,6 +187,7 @@ def fix_repo(repo: str, *, settings: Settings, config: Config) -> RepoRecord:
             raise
     if not entered:
         record.error = f"could not clone {repo} or fetch its origin (git's message is in the log above)"
+    record.error = scrub(record.error)
     record.seconds = round(time.perf_counter() - clock.started, 3)
     record.git_seconds = round(clock.git, 3)
     print(f"ionos-migrate fleet: {record.repo}: {record.outcome} (found {record.found}, migrated "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -34,6 +35,8 @@ OUTCOMES = {
     "clean": "no legacy signal in any tracked file; not cloned",
 }
 ATTENTION = ("error", "check-failed", "declined")
+# user:password@ in a URL (a clone URL with a token in it, say), as git may print it.
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
 FORMATS = {".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
 
@@ -115,6 +118,13 @@ class FleetReport:
 def _attention_first(record: RepoRecord) -> tuple[int, int, str]:
     order = list(OUTCOMES)
     return (not record.needs_attention, order.index(record.outcome) if record.outcome in order else -1, record.repo)
+
+
+def scrub(text: str | None) -> str | None:
+    """Text for a report: bearer tokens and URL credentials blanked (test output and git's messages may hold them)."""
+    from ionos_migrate.compat.redact import redact
+
+    return _URL_CREDENTIALS.sub(r"\1***@", redact(text)) if text else text
 
 
 def format_for(path: Path, explicit: str | None) -> str:

@@ -77,3 +77,14 @@ def test_declined_at_the_prompt_is_reported_and_nothing_is_pushed(branch_fleet: 
     assert pulls(branch_fleet) == []
     assert done.returncode == 1
     assert "Looks good" in done.stdout  # all-repos's own prompt
+
+
+def test_tokens_in_a_failing_check_s_output_do_not_reach_the_report(branch_fleet: Fleet):
+    leak = "echo 'Authorization: Bearer sk-secret-1 cloning https://bot:ghp_secret2@github.com/o/r' >&2; exit 1"
+    branch_fleet.fixer("--dry-run", "--repos", "output/data/urllib-script", "--check-cmd", leak,
+                       "--report", "r.json")
+    text = (branch_fleet.root / "r.json").read_text()
+    (record,) = json.loads(text)["repositories"]
+    assert record["outcome"] == "check-failed"
+    assert "Bearer ***" in record["error"] and "https://***@github.com/o/r" in record["error"]
+    assert "sk-secret-1" not in text and "ghp_secret2" not in text
