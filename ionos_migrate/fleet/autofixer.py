@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     names = {path: _name(path, config.output_dir) for path in repos}
     if shard:
         repos = [path for path in repos if migration.in_shard(names[path], *shard)]
+    left_out = repos[autofix.limit:] if autofix.limit is not None else []
     repos = repos[:autofix.limit]
     settings = Settings(
         branch=f"all-repos_autofix_{commit.branch_name}", target=args.target, model_map=model_map,
@@ -108,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     fix = functools.partial(fix_repo, settings=settings, config=config)
     with mapper.process_mapper(autofix.jobs) as do_map:
         records = list(do_map(fix, repos))
+    records += [RepoRecord(names[path], "skipped") for path in left_out]
     if args.repos is None:  # the config's other repositories: no legacy signal, never cloned again
         matched = set(names.values())
         records += [RepoRecord(name, "clean") for name in config.get_cloned_repos()

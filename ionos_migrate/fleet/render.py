@@ -20,7 +20,7 @@ TOTAL_LABELS = {
 }
 REPO_COLUMNS = ("found", "migrated", "manual", "errors", "still_legacy")
 STATUS_CLASS = {"pushed": "migrated", "would-push": "migrated", "pending": "info", "nothing-to-do": "info",
-                "clean": "info", "check-failed": "manual", "declined": "manual", "error": "error"}
+                "clean": "info", "skipped": "info", "check-failed": "manual", "declined": "manual", "error": "error"}
 EXTRA_STYLE = """
 table.repos td, table.repos th { border: 1px solid #d1d9e0; padding: .3rem .6rem; text-align: left; vertical-align: top; }
 table.repos { border-collapse: collapse; margin: .5rem 0 1rem; } table.repos th { background: #f6f8fa; }

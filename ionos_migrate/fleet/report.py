@@ -32,6 +32,7 @@ OUTCOMES = {
     "would-push": "dry run: migrated and committed in a throwaway clone, nothing pushed",
     "pending": "the branch of an earlier run is still open with the same change; nothing pushed",
     "nothing-to-do": "looked at, nothing to change",
+    "skipped": "has a legacy signal, left out by --limit",
     "clean": "no legacy signal in any tracked file; not cloned",
 }
 ATTENTION = ("error", "check-failed", "declined")

@@ -88,3 +88,10 @@ def test_tokens_in_a_failing_check_s_output_do_not_reach_the_report(branch_fleet
     assert record["outcome"] == "check-failed"
     assert "Bearer ***" in record["error"] and "https://***@github.com/o/r" in record["error"]
     assert "sk-secret-1" not in text and "ghp_secret2" not in text
+
+
+def test_limit_lists_the_repositories_it_leaves_out(branch_fleet: Fleet):
+    branch_fleet.fixer("--dry-run", "--limit", "1", "--report", "r.json")
+    outcomes = {r["repo"]: r["outcome"] for r in json.loads((branch_fleet.root / "r.json").read_text())["repositories"]}
+    assert sorted(outcomes.values()) == ["clean", "skipped", "would-push"]
+    assert outcomes["tools/cli"] == "clean"
