@@ -147,7 +147,7 @@ def main() -> int:
                   f"{len(r['migrated'])} |")
         else:
             print(f"| {name} | {r['wall']:.1f} | 1.00x | | | {len(r['migrated'])} |")
-    print("\nwall s, slowest to fastest: " + "; ".join(f"{n} {lo:.1f}-{hi:.1f}" for n, (lo, hi) in spread.items()))
+    print("\nwall s, fastest-slowest of the runs: " + "; ".join(f"{n} {lo:.1f}-{hi:.1f}" for n, (lo, hi) in spread.items()))
     print(f"fleet outcomes: {results['fleet -j 1']['outcomes']}")
     print("git share: -j 1 is git's time over the wall time; -j 4 is git's time over the repositories' summed "
           "time (they overlap in wall time)")
