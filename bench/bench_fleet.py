@@ -82,7 +82,7 @@ def run_fleet(fleet: Fleet, pristine: Path, jobs: int) -> dict:
     data = json.loads(report.read_text())
     (run,) = data["runs"]
     git = data["totals"]["git_seconds"] + run["find_repos_seconds"]
-    return {"wall": wall, "git": git, "repo_seconds": data["totals"]["seconds"],
+    return {"wall": wall, "git": git, "grep": run["find_repos_seconds"], "repo_seconds": data["totals"]["seconds"],
             "repo_git": data["totals"]["git_seconds"], "migrated": migrated_repos(fleet, before),
             "outcomes": data["outcomes"]}
 
@@ -147,7 +147,9 @@ def main() -> int:
                   f"{len(r['migrated'])} |")
         else:
             print(f"| {name} | {r['wall']:.1f} | 1.00x | | | {len(r['migrated'])} |")
-    print("\nwall s, fastest-slowest of the runs: " + "; ".join(f"{n} {lo:.1f}-{hi:.1f}" for n, (lo, hi) in spread.items()))
+    print("\nwall s, fastest-slowest of the runs: "
+          + "; ".join(f"{name} {low:.1f}-{high:.1f}" for name, (low, high) in spread.items()))
+    print(f"all-repos grep over the clones (find_repos): {results['fleet -j 1']['grep']:.2f} s")
     print(f"fleet outcomes: {results['fleet -j 1']['outcomes']}")
     print("git share: -j 1 is git's time over the wall time; -j 4 is git's time over the repositories' summed "
           "time (they overlap in wall time)")
