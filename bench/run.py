@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark in one go, one after another.
 
 Each script prints its own figures and compares against its named peer in
-the same run (ruff and grep for scan, direct-to-upstream for the proxy), so
+the same run (ruff and grep for scan, direct-to-upstream for the proxy, a bare call for an experiment), so
 ratios stay meaningful on a noisy machine. BENCHMARKS.md records the figures.
 """
 
@@ -16,6 +16,7 @@ SCRIPTS = [
     ["bench_scan.py"],
     ["bench_proxy.py", "--out", str(HERE / "RESULTS-proxy.md")],
     ["bench_emulator.py"],
+    ["bench_experiment.py", "--out", str(HERE / "RESULTS-experiment.md")],
 ]
 
 
