@@ -207,6 +207,8 @@ class Experiment(Generic[T]):
 
     def run(self) -> T:
         """The control's result, always; the candidate only observed."""
+        if inspect.iscoroutinefunction(self._control) or inspect.iscoroutinefunction(self._candidate):
+            raise TypeError(f"experiment {self.name!r}: coroutine functions need `await experiment.arun()`")
         if not self._shadowed():
             return self._control()  # type: ignore[misc]
         control_fn, candidate_fn = self._control, self._candidate
@@ -297,7 +299,8 @@ class Experiment(Generic[T]):
         """``run()`` for coroutine functions (or functions returning awaitables). The candidate runs as a
         task and never holds the caller up; comparing and publishing happen when it ends."""
         if not self._shadowed():
-            return (await _aobserve(self._control)).result()  # type: ignore[arg-type]
+            value = self._control()  # type: ignore[misc]
+            return await value if inspect.isawaitable(value) else value
         control_fn, candidate_fn = self._control, self._candidate
         if self.replay:
             from . import tap

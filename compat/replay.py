@@ -13,6 +13,7 @@ body and the few headers that matter for equivalence, with the
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from dataclasses import dataclass
@@ -58,13 +59,16 @@ class Sent:
     def endpoint(self) -> str:
         return f"{self.method} {self.path}"
 
+    @functools.cached_property
     def flat(self) -> dict[str, Any]:
         """Method, path, query, the kept headers and the body, flat and canonical (``300.0`` is ``300``)."""
         out: dict[str, Any] = {"method": self.method, "path": self.path}
         query = sorted(parse_qsl(urlsplit(self.url).query, keep_blank_values=True))
         if query:
             out.update(flatten({"query": dict(query)}))
-        out.update({f"headers.{name}": value for name, value in sorted(self.headers.items())})
+        for name, value in sorted(self.headers.items()):
+            if name != "content-type" or self.body != b"":  # a content type without a body says nothing
+                out[f"headers.{name}"] = value
         if self.body is None:
             out["body"] = "<streamed, not read>"
         elif self.body:
@@ -139,8 +143,8 @@ class Replay:
                          if i not in self.paired and exchange.sent.endpoint == sent.endpoint]
         if not same_endpoint:
             return None
-        flat = sent.flat()
-        equal = [i for i in same_endpoint if self.recording.exchanges[i].sent.flat() == flat]
+        flat = sent.flat
+        equal = [i for i in same_endpoint if self.recording.exchanges[i].sent.flat == flat]
         return (equal or same_endpoint)[0]
 
 
@@ -181,7 +185,7 @@ def request_differences(replay: Replay) -> list[str]:
         if index is None:
             out.append(f"request {number} missing ({exchange.sent.endpoint})")
             continue
-        differences: list[FieldDifference] = field_differences(exchange.sent.flat(), replay.sent[index].flat())
+        differences: list[FieldDifference] = field_differences(exchange.sent.flat, replay.sent[index].flat)
         out += [f"request {number} {d.field}: {show(d.before)} != {show(d.after)}" for d in differences]
     out += [f"extra request {replay.sent[index].endpoint}" for index in replay.extra]
     return out

@@ -200,15 +200,15 @@ def _hook_aiohttp(aiohttp: ModuleType) -> None:
         if kwargs.get("params"):
             url = url.extend_query(kwargs["params"])
         headers = _headers(self, kwargs.get("headers"))
+        data, json_body = kwargs.get("data"), kwargs.get("json")
         if isinstance(tap, Replay):
-            body = _body_bytes(kwargs.get("data"), kwargs.get("json"), headers, self)
+            body = _body_bytes(data, json_body, headers, self)
             answer = tap.answer(Sent.of(method, str(url), headers.items(), body))
             response = _response(aiohttp, self, method.upper(), url, headers, answer)
             await _maybe_raise(self, response, kwargs.get("raise_for_status"))
             return response
-        data = kwargs.get("data")
-        body = _body_bytes(None, kwargs.get("json"), headers, self) if kwargs.get("json") is not None \
-            else _in_memory(data)
+        in_memory = json_body is not None or data is None or isinstance(data, (bytes, bytearray, str, dict))
+        body = _body_bytes(data, json_body, headers, self) if in_memory else None  # a stream is sent, not read
         raise_setting = kwargs.pop("raise_for_status", None)
         # read before aiohttp may raise for the status and drop the body
         response = await original(self, method, str_or_url, raise_for_status=False, **kwargs)

@@ -644,3 +644,26 @@ def test_shim_and_tap_on_aiohttp_in_any_order(tmp_path, order: str) -> None:
     result = json.loads(done.stdout.splitlines()[-1])
     assert result["upstream_calls"] == 3 and result["matches"] == 3
     assert result["left_patched"] == "_hook_aiohttp.<locals>._request"  # the shim is gone, the inert tap stays
+
+
+def test_a_get_is_compared_without_a_content_type_and_with_its_query(hits: Counter) -> None:
+    # the shim sends its GET /v1/models with a JSON content type; a bodyless GET's content type means nothing
+    exp, published = replayed()
+    exp.control(lambda: [m["properties"]["name"] for m in requests.get(f"{LEGACY}/models", headers=AUTH).json()["items"]])
+    exp.candidate(lambda: [m["id"] for m in requests.get(f"{OPENAI}/models", headers=AUTH).json()["data"]])
+    assert run_many(exp, 3) == [[TEXT_NAME]] * 3
+    assert published.results == [] and hits == Counter({"GET /v1/models": 3})
+
+    exp.candidate(lambda: [m["id"] for m in requests.get(f"{OPENAI}/models", params={"limit": 1}, headers=AUTH).json()["data"]])
+    run_many(exp, 1)
+    assert published.results[0].differences == ["request 1 query.limit: <absent> != '1'"]
+
+
+def test_coroutine_functions_in_run_are_refused_with_the_way_out() -> None:
+    async def control() -> str:
+        return "a"
+
+    exp, _ = replayed()
+    exp.control(control)
+    with pytest.raises(TypeError, match="arun"):
+        exp.run()
