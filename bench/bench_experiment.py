@@ -41,7 +41,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_proxy import HEADERS, LEGACY_BODY, MODEL_ID, OPENAI_BODY, free_port, run_upstream, wait_listening  # noqa: E402
+from bench_proxy import (  # noqa: E402 - a sibling script, found through sys.path above
+    HEADERS, LEGACY_BODY, MODEL_ID, OPENAI_BODY, free_port, run_upstream, wait_listening)
 
 LEGACY_URL = f"https://inference.de-txl.ionos.com/models/{MODEL_ID}/predictions"
 OPENAI_URL = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"
@@ -114,7 +115,8 @@ def async_rows(calls: int) -> dict[str, list[float]]:
     async def main() -> dict[str, list[float]]:
         async with httpx.AsyncClient() as client:
             async def control() -> str:
-                return (await client.post(LEGACY_URL, content=LEGACY_BODY, headers=HEADERS)).json()["properties"]["output"]
+                answer = await client.post(LEGACY_URL, content=LEGACY_BODY, headers=HEADERS)
+                return answer.json()["properties"]["output"]
 
             async def candidate() -> str:
                 answer = await client.post(OPENAI_URL, content=OPENAI_BODY, headers=HEADERS)

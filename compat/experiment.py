@@ -404,8 +404,9 @@ class Experiment(Generic[T]):
         if not same:
             from .replay import show
 
-            shown = [show(side.exception if side.exception is not None else side.value) for side in (control, candidate)]
-            result.differences.append(f"result: {shown[0]} != {shown[1]}")
+            control_shown, candidate_shown = (show(side.exception if side.exception is not None else side.value)
+                                              for side in (control, candidate))
+            result.differences.append(f"result: {control_shown} != {candidate_shown}")
         result.matched = same and not result.request_mismatch
         return result
 

@@ -32,7 +32,9 @@ def _headline(result: "VerifyResult") -> str:
     if result.verdict == "different":
         count = len(result.differences)
         return f"verify: NOT EQUIVALENT ({count} difference{'s' * (count != 1)})"
-    return "verify: INCONCLUSIVE (nothing differs, but nothing was proven)" if result.inconclusive else "verify: EQUIVALENT"
+    if result.inconclusive:
+        return "verify: INCONCLUSIVE (nothing differs, but nothing was proven)"
+    return "verify: EQUIVALENT"
 
 
 def _stderr_tails(result: "VerifyResult") -> list[str]:

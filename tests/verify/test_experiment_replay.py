@@ -17,7 +17,7 @@ import string
 import threading
 import urllib.request
 from collections import Counter
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import aiohttp
 import httpx
@@ -116,9 +116,14 @@ class ListPublisher:
             self.results.append(result)
 
 
-def replayed(**options: Any) -> tuple[Experiment, ListPublisher]:
+def replayed(control: Any = None, candidate: Any = None, **options: Any) -> tuple[Experiment, ListPublisher]:
     publisher = ListPublisher()
-    return Experiment("ask", replay=True, publisher=publisher, **options), publisher
+    experiment = Experiment("ask", replay=True, publisher=publisher, **options)
+    if control is not None:
+        experiment.control(control)
+    if candidate is not None:
+        experiment.candidate(candidate)
+    return experiment, publisher
 
 
 def run_many(experiment: Experiment, runs: int) -> list[Any]:
@@ -205,13 +210,36 @@ def openai_client() -> OpenAI:
     return OpenAI(base_url=OPENAI, api_key=TOKEN, max_retries=0)
 
 
+def migrated_async_openai(max_tokens: int = 120) -> Callable[[], Any]:
+    """A candidate using one AsyncOpenAI client (made in the running loop, as the migrated module would)."""
+    client = AsyncOpenAI(base_url=OPENAI, api_key=TOKEN, max_retries=0)
+
+    async def ask() -> str:
+        answer = await client.chat.completions.create(model=TEXT_NAME, messages=CHAT_BODY["messages"],
+                                                      max_tokens=max_tokens, temperature=0.7)
+        return answer.choices[0].message.content
+
+    return ask
+
+
+def arun_many(control: Callable[[], Any], make_candidate: Callable[[], Callable[[], Any]],
+              runs: int) -> tuple[Experiment, ListPublisher]:
+    """``runs`` awaited arun() calls in one event loop, then every background candidate finished."""
+    async def main() -> tuple[Experiment, ListPublisher]:
+        exp, published = replayed(control, make_candidate())
+        for _ in range(runs):
+            await exp.arun()
+        await exp.ajoin()
+        return exp, published
+
+    return asyncio.run(main())
+
+
 # --- a correct migration: no noise, no second bill ---------------------------------------------
 
 
 def test_correct_migration_100_runs_no_mismatch_one_upstream_call_each(hits: Counter) -> None:
-    exp, published = replayed()
-    exp.control(legacy_requests)
-    exp.candidate(migrated_requests)
+    exp, published = replayed(legacy_requests, migrated_requests)
     answers = run_many(exp, 100)
     assert len(set(answers)) == 100  # the upstream really answers each call differently
     assert published.results == []
@@ -221,26 +249,15 @@ def test_correct_migration_100_runs_no_mismatch_one_upstream_call_each(hits: Cou
 
 def test_openai_sdk_candidate_100_runs(hits: Counter) -> None:
     client = openai_client()  # made once, as the migrated module does
-    exp, published = replayed()
-    exp.control(legacy_requests)
-    exp.candidate(lambda: migrated_openai(client))
+    exp, published = replayed(legacy_requests, lambda: migrated_openai(client))
     run_many(exp, 100)
     assert [r.differences for r in published.results] == [] and exp.stats.matches == 100
     assert hits == Counter({"POST /v1/chat/completions": 100})
 
 
-def test_async_100_runs_and_the_caller_never_waits_for_the_candidate(hits: Counter) -> None:
-    async def main() -> Experiment:
-        exp, published = replayed()
-        exp.control(legacy_httpx_async)
-        exp.candidate(migrated_httpx_async)
-        answers = [await exp.arun() for _ in range(100)]
-        await exp.ajoin()
-        assert len(set(answers)) == 100 and published.results == []
-        return exp
-
-    exp = asyncio.run(main())
-    assert (exp.stats.matches, exp.stats.mismatches) == (100, 0)
+def test_async_100_runs(hits: Counter) -> None:
+    exp, published = arun_many(legacy_httpx_async, lambda: migrated_httpx_async, 100)
+    assert published.results == [] and (exp.stats.matches, exp.stats.mismatches) == (100, 0)
     assert hits == Counter({"POST /v1/chat/completions": 100})
 
 
@@ -258,45 +275,23 @@ SYNC_PAIRS = {
 @pytest.mark.parametrize("pair", list(SYNC_PAIRS))
 def test_every_sync_library_is_recorded_and_replayed(hits: Counter, pair: str) -> None:
     control, candidate = SYNC_PAIRS[pair]
-    exp, published = replayed()
-    exp.control(control)
-    exp.candidate(candidate)
+    exp, published = replayed(control, candidate)
     run_many(exp, 10)
     assert [r.differences for r in published.results] == [] and exp.stats.matches == 10
     assert hits == Counter({"POST /v1/chat/completions": 10})
 
 
 ASYNC_PAIRS = {
-    "legacy aiohttp -> aiohttp": (legacy_aiohttp, migrated_aiohttp),
-    "migrated aiohttp -> async openai sdk": (migrated_aiohttp, "openai"),
-    "migrated httpx async -> aiohttp": (migrated_httpx_async, migrated_aiohttp),
+    "legacy aiohttp -> aiohttp": (legacy_aiohttp, lambda: migrated_aiohttp),
+    "migrated aiohttp -> async openai sdk": (migrated_aiohttp, migrated_async_openai),
+    "migrated httpx async -> aiohttp": (migrated_httpx_async, lambda: migrated_aiohttp),
 }
 
 
 @pytest.mark.parametrize("pair", list(ASYNC_PAIRS))
 def test_every_async_library_is_recorded_and_replayed(hits: Counter, pair: str) -> None:
-    control, candidate = ASYNC_PAIRS[pair]
-
-    async def main() -> tuple[Experiment, ListPublisher]:
-        exp, published = replayed()
-        exp.control(control)
-        if candidate == "openai":
-            client = AsyncOpenAI(base_url=OPENAI, api_key=TOKEN, max_retries=0)
-
-            async def sdk() -> str:
-                answer = await client.chat.completions.create(model=TEXT_NAME, messages=CHAT_BODY["messages"],
-                                                              max_tokens=120, temperature=0.7)
-                return answer.choices[0].message.content
-
-            exp.candidate(sdk)
-        else:
-            exp.candidate(candidate)
-        for _ in range(10):
-            await exp.arun()
-        await exp.ajoin()
-        return exp, published
-
-    exp, published = asyncio.run(main())
+    control, make_candidate = ASYNC_PAIRS[pair]
+    exp, published = arun_many(control, make_candidate, 10)
     assert [r.differences for r in published.results] == [] and exp.stats.matches == 10
     assert hits == Counter({"POST /v1/chat/completions": 10})
 
@@ -319,9 +314,7 @@ BROKEN = {
 @pytest.mark.parametrize("case", list(BROKEN))
 def test_broken_migration_is_flagged_every_run_with_the_field_named(hits: Counter, case: str) -> None:
     candidate, expected = BROKEN[case]
-    exp, published = replayed()
-    exp.control(legacy_requests)
-    exp.candidate(candidate)
+    exp, published = replayed(legacy_requests, candidate)
     answers = run_many(exp, 20)
     assert exp.stats.matches == 0 and len(published.results) == 20
     for result in published.results:
@@ -330,7 +323,8 @@ def test_broken_migration_is_flagged_every_run_with_the_field_named(hits: Counte
     if case == "wrong answer field read":
         # the requests agree; the results, now comparable, do not (background runs publish in any order)
         assert {r.outcome for r in published.results} == {"mismatch"} and exp.stats.result_mismatches == 20
-        assert sorted(r.differences for r in published.results) == sorted([f"result: {show(a)} != None"] for a in answers)
+        expected_lines = sorted([f"result: {show(answer)} != None"] for answer in answers)
+        assert sorted(r.differences for r in published.results) == expected_lines
     else:
         assert {r.outcome for r in published.results} == {"request_mismatch"}
         assert exp.stats.request_mismatches == 20
@@ -338,31 +332,13 @@ def test_broken_migration_is_flagged_every_run_with_the_field_named(hits: Counte
 
 
 def test_a_dropped_request_is_named_missing(hits: Counter) -> None:
-    exp, published = replayed()
-    exp.control(lambda: (legacy_requests(), legacy_requests())[1])
-    exp.candidate(migrated_requests)
+    exp, published = replayed(lambda: (legacy_requests(), legacy_requests())[1], migrated_requests)
     run_many(exp, 3)
     assert all("request 2 missing (POST /v1/chat/completions)" in r.differences for r in published.results)
 
 
 def test_broken_openai_sdk_candidate_is_flagged_async_too(hits: Counter) -> None:
-    async def main() -> tuple[Experiment, ListPublisher]:
-        client = AsyncOpenAI(base_url=OPENAI, api_key=TOKEN, max_retries=0)
-        exp, published = replayed()
-        exp.control(legacy_aiohttp)
-
-        async def sdk() -> str:
-            answer = await client.chat.completions.create(model=TEXT_NAME, messages=CHAT_BODY["messages"],
-                                                          max_tokens=12, temperature=0.7)
-            return answer.choices[0].message.content
-
-        exp.candidate(sdk)
-        for _ in range(10):
-            await exp.arun()
-        await exp.ajoin()
-        return exp, published
-
-    exp, published = asyncio.run(main())
+    exp, published = arun_many(legacy_aiohttp, lambda: migrated_async_openai(max_tokens=12), 10)
     assert exp.stats.request_mismatches == 10
     assert all("request 1 body.max_tokens: 120 != 12" in r.differences for r in published.results)
     assert hits == Counter({"POST /v1/chat/completions": 10})
@@ -390,9 +366,7 @@ def migrated_rag(client: OpenAI, limit: int = 5) -> str:
 
 def test_rag_collection_query_and_chat(hits: Counter) -> None:
     client = openai_client()
-    exp, published = replayed()
-    exp.control(legacy_rag)
-    exp.candidate(lambda: migrated_rag(client))
+    exp, published = replayed(legacy_rag, lambda: migrated_rag(client))
     run_many(exp, 20)
     assert [r.differences for r in published.results] == [] and exp.stats.matches == 20
     assert hits == Counter({"POST /collections/query": 20, "POST /v1/chat/completions": 20})
@@ -473,9 +447,7 @@ def test_concurrent_async_experiments_never_cross_recordings(hits: Counter) -> N
                                            "messages": [{"role": "user", "content": question.get()}]})
 
     async def main() -> tuple[Experiment, ListPublisher]:
-        exp, published = replayed()
-        exp.control(control)
-        exp.candidate(candidate)
+        exp, published = replayed(control, candidate)
 
         async def request(number: int) -> None:
             question.set(f"request {number}")
@@ -495,9 +467,7 @@ def test_concurrent_async_experiments_never_cross_recordings(hits: Counter) -> N
 
 def test_the_caller_gets_the_control_before_the_candidate_has_run(hits: Counter) -> None:
     release = threading.Event()
-    exp, published = replayed()
-    exp.control(legacy_requests)
-    exp.candidate(lambda: release.wait(10) and migrated_requests())
+    exp, published = replayed(legacy_requests, lambda: release.wait(10) and migrated_requests())
     answer = exp.run()  # returns although the candidate is still blocked
     assert answer and not exp.join(timeout=0.05)
     release.set()
@@ -648,13 +618,14 @@ def test_shim_and_tap_on_aiohttp_in_any_order(tmp_path, order: str) -> None:
 
 def test_a_get_is_compared_without_a_content_type_and_with_its_query(hits: Counter) -> None:
     # the shim sends its GET /v1/models with a JSON content type; a bodyless GET's content type means nothing
-    exp, published = replayed()
-    exp.control(lambda: [m["properties"]["name"] for m in requests.get(f"{LEGACY}/models", headers=AUTH).json()["items"]])
-    exp.candidate(lambda: [m["id"] for m in requests.get(f"{OPENAI}/models", headers=AUTH).json()["data"]])
+    exp, published = replayed(
+        lambda: [m["properties"]["name"] for m in requests.get(f"{LEGACY}/models", headers=AUTH).json()["items"]],
+        lambda: [m["id"] for m in requests.get(f"{OPENAI}/models", headers=AUTH).json()["data"]])
     assert run_many(exp, 3) == [[TEXT_NAME]] * 3
     assert published.results == [] and hits == Counter({"GET /v1/models": 3})
 
-    exp.candidate(lambda: [m["id"] for m in requests.get(f"{OPENAI}/models", params={"limit": 1}, headers=AUTH).json()["data"]])
+    exp.candidate(lambda: [m["id"] for m in requests.get(f"{OPENAI}/models", params={"limit": 1},
+                                                         headers=AUTH).json()["data"]])
     run_many(exp, 1)
     assert published.results[0].differences == ["request 1 query.limit: <absent> != '1'"]
 
