@@ -213,7 +213,7 @@ class Experiment(Generic[T]):
             return self._control()  # type: ignore[misc]
         control_fn, candidate_fn = self._control, self._candidate
         if self.replay:
-            recording, control = self._record(lambda: _observe(control_fn))
+            recording, control = self._record(control_fn)
             self._replay_in_thread(recording, control, candidate_fn)
             return control.result()
         pending = self._start_candidate(candidate_fn)
@@ -228,14 +228,14 @@ class Experiment(Generic[T]):
         done, not_done = concurrent.futures.wait(pending, timeout=timeout)
         return not not_done
 
-    def _record(self, observe: Callable[[], Observation]) -> tuple["Recording", Observation]:
+    def _record(self, control_fn: Callable[[], Any]) -> tuple["Recording", Observation]:
         from . import tap
         from .replay import Recording
 
         recording = Recording()
-        token = tap.recording(recording)
+        token = tap.enter(recording)
         try:
-            control = observe()
+            control = _observe(control_fn)
         finally:
             tap.reset(token)
         recording.close()
@@ -269,7 +269,7 @@ class Experiment(Generic[T]):
         if time.perf_counter() - submitted > self.timeout:  # queued behind hung candidates: never run late
             self._finish(control, Observation(duration=self.timeout, timed_out=True), replay)
             return
-        tap.recording(replay)  # in this run's own copy of the context
+        tap.enter(replay)  # in this run's own copy of the context
         candidate = _observe(candidate_fn)
         if candidate.duration > self.timeout:
             candidate = Observation(duration=candidate.duration, timed_out=True)
@@ -307,7 +307,7 @@ class Experiment(Generic[T]):
             from .replay import Recording
 
             recording = Recording()
-            token = tap.recording(recording)
+            token = tap.enter(recording)
             try:
                 control = await _aobserve(control_fn)  # type: ignore[arg-type]
             finally:
@@ -320,7 +320,11 @@ class Experiment(Generic[T]):
             return control.result()
         started = time.perf_counter()
         candidate_task = self._spawn(_aobserve(candidate_fn))  # type: ignore[arg-type]
-        control = await _aobserve(control_fn)  # type: ignore[arg-type]
+        try:
+            control = await _aobserve(control_fn)  # type: ignore[arg-type]
+        except asyncio.CancelledError:
+            candidate_task.cancel()  # the caller is gone: nothing to compare with
+            raise
         self._spawn(self._finish_live_async(control, candidate_task, started))
         return control.result()
 
@@ -347,7 +351,7 @@ class Experiment(Generic[T]):
         from .replay import Replay
 
         replay = Replay(recording)
-        tap.recording(replay)  # this task's own context
+        tap.enter(replay)  # this task's own context
         try:
             candidate = await asyncio.wait_for(_aobserve(candidate_fn), self.timeout)
         except asyncio.TimeoutError:

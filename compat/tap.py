@@ -51,8 +51,8 @@ def current() -> Optional[Tap]:
     return _current.get()
 
 
-def recording(tap: Tap) -> "contextvars.Token[Optional[Tap]]":
-    """Make ``tap`` the current context's; undo with ``reset``."""
+def enter(tap: Tap) -> "contextvars.Token[Optional[Tap]]":
+    """Make ``tap`` (a recording or a replay) the current context's; undo with ``reset``."""
     return _current.set(tap)
 
 
