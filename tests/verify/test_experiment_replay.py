@@ -478,12 +478,16 @@ def test_candidate_errors_timeouts_and_request_mismatches_are_told_apart(hits: C
     from ionos_migrate.compat.experiment import JsonLinesPublisher
 
     log = tmp_path / "experiments.jsonl"
-    exp = Experiment("ask", replay=True, timeout=0.2, publisher=JsonLinesPublisher(log))
+    exp = Experiment("ask", replay=True, publisher=JsonLinesPublisher(log))
     exp.control(legacy_requests)
     exp.candidate(lambda: 1 / 0)
     exp.run()
-    exp.candidate(lambda: threading.Event().wait(0.5) or migrated_requests())
+    assert exp.join(timeout=10)
+    exp.timeout = 0.2  # read when the background candidate ends; only this one overruns it
+    exp.candidate(lambda: threading.Event().wait(1) or migrated_requests())
     exp.run()
+    assert exp.join(timeout=10)
+    exp.timeout = 5
     exp.candidate(lambda: migrated_requests({**CHAT_BODY, "temperature": 0.1}))
     exp.run()
     assert exp.join(timeout=10)
