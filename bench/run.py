@@ -2,8 +2,8 @@
 
 Each script prints its own figures and compares against its named peer in
 the same run (ruff and grep for scan, direct-to-upstream for the proxy, a
-shell loop of git and apply for the fleet), so ratios stay meaningful on a
-noisy machine. BENCHMARKS.md records the figures.
+shell loop of git and apply for the fleet, a bare call for an experiment), so
+ratios stay meaningful on a noisy machine. BENCHMARKS.md records the figures.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ SCRIPTS = [
     ["bench_proxy.py", "--out", str(HERE / "RESULTS-proxy.md")],
     ["bench_emulator.py"],
     ["bench_fleet.py"],
+    ["bench_experiment.py", "--out", str(HERE / "RESULTS-experiment.md")],
 ]
 
 

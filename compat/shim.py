@@ -266,6 +266,7 @@ class _Installation:
         with self._lock:
             if module.__name__ in self.patched:
                 return
+            _tap_beneath(module)
             interceptor = importlib.import_module(INTERCEPTORS[module.__name__])
             interceptor.patch(module, self.router, self.patcher)
             self.patched.append(module.__name__)
@@ -277,6 +278,14 @@ class _Installation:
             self.patcher.undo()
             self.patched.clear()
         self.router.close()
+
+
+def _tap_beneath(module: ModuleType) -> None:
+    """Once ``Experiment(replay=True)`` has enabled the wire tap (tap.py), it hooks a library
+    before the shim does, so the shim's patch sits on top: the tap sees what the shim sends."""
+    tap = sys.modules.get("ionos_migrate.compat.tap")
+    if tap is not None and tap.enabled():
+        tap.hook(module)
 
 
 _current: _Installation | None = None

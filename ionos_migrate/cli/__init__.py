@@ -26,6 +26,7 @@ COMMANDS = {
 
 # Exit codes of the contract.
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+EXIT_INCONCLUSIVE = 3  # verify: nothing differs, but nothing was proven either
 
 
 class LazyGroup(click.Group):
