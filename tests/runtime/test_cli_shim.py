@@ -75,3 +75,11 @@ def test_serve_with_two_workers_answers_and_logs_without_the_token(emulator: str
     assert "loopback only" in stderr
     assert f'"path":"/models/{TEXT_MODEL}/predictions","status":200' in stderr
     assert TOKEN not in stderr and "configured-secret" not in stderr
+
+
+def test_serve_without_the_proxy_extra_exits_2_naming_the_extra(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "prometheus_client", None)  # what an install without [proxy] looks like
+    monkeypatch.setitem(sys.modules, "aiohttp", None)
+    result = CliRunner().invoke(main, ["shim", "serve", "--port", "0"])
+    assert result.exit_code == 2
+    assert "ionos-migrate[proxy]" in result.output and "aiohttp, prometheus_client" in result.output
