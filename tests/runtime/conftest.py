@@ -12,6 +12,7 @@ import asyncio
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -46,7 +47,7 @@ class Behaviour:
 def broken_app(behaviour: Behaviour) -> Starlette:
     async def answer(request: Request) -> Response:
         behaviour.hits += 1
-        behaviour.seen.append({"method": request.method, "path": request.url.path,
+        behaviour.seen.append({"at": time.monotonic(), "method": request.method, "path": request.url.path,
                                "query": request.url.query, "headers": dict(request.headers),
                                "body": await request.body()})
         if behaviour.delay:
@@ -143,3 +144,56 @@ def free_port_url() -> str:
 def _no_shim_left_behind() -> Iterator[None]:
     yield
     shim_module.uninstall()
+
+
+CHAT_ANSWER = (b'{"id": "c1", "object": "chat.completion", "created": 1700000000, "model": "m", "choices": '
+               b'[{"index": 0, "message": {"role": "assistant", "content": "slow but complete"}, "finish_reason": "stop"}]}')
+
+
+@dataclass
+class Trickling:
+    url: str
+    seconds: float  # how long the whole answer takes to arrive
+
+
+@pytest.fixture
+def trickling() -> Iterator[Trickling]:
+    """An upstream that sends a valid chat answer one small piece every 0.2 s, about 3 s in all:
+    never idle long enough for a read timeout, always too slow for a deadline of one second."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    stop = threading.Event()
+    pieces = [CHAT_ANSWER[i:i + 12] for i in range(0, len(CHAT_ANSWER), 12)]
+    state = Trickling(f"http://127.0.0.1:{server.getsockname()[1]}", 0.2 * len(pieces))
+
+    def answer(conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                             b"Content-Length: " + str(len(CHAT_ANSWER)).encode() + b"\r\n\r\n")
+                for piece in pieces:
+                    if stop.wait(0.2):
+                        return
+                    conn.sendall(piece)
+            except OSError:  # the client gave up: that is the point
+                pass
+
+    def run() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        server.close()
