@@ -146,3 +146,13 @@ def test_the_collections_route_refuses_encoded_dot_segments_as_before(proxy_url:
 def test_known_model_still_works(proxy_url: str) -> None:
     r = send(proxy_url, "POST", f"/models/{TEXT_MODEL}/predictions", b'{"properties": {"input": "x"}}')
     assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("collection_id", ["..", ".", "../x", "%2e%2e"])
+def test_a_collection_id_that_would_move_the_rag_query_is_a_400(proxy_url: str, emulator_app: Any,
+                                                                collection_id: str) -> None:
+    body = json.dumps({"properties": {"input": "x", "collectionId": collection_id}}).encode()
+    r = send(proxy_url, "POST", PREDICT, body)
+    assert r.status_code == 400
+    assert legacy_error(r).messages[0].message.startswith("properties.collectionId: ")
+    assert emulator_app.state.journal.entries() == []  # not /query, not /collections/query: nothing
