@@ -21,11 +21,11 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from .runtime_defaults import SHIM_ENV as ENABLE
+from .runtime_defaults import SHIM_OFF_VALUES as FALSE_VALUES
+
 if TYPE_CHECKING:
     from typing import Mapping
-
-ENABLE = "IONOS_MIGRATE_SHIM"
-FALSE_VALUES = ("", "0", "false", "no", "off")
 
 
 class AutoshimError(ValueError):

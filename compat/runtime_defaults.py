@@ -12,3 +12,6 @@ DEFAULT_BACKOFF = 0.1  # seconds, doubled per attempt, when upstream gives no Re
 MAX_RETRY_AFTER = 10.0  # a longer Retry-After is handed to the caller instead of waited out
 DEFAULT_MAX_BODY = 4 * 1024 * 1024  # bytes of a request body the proxy accepts (413 above)
 DEFAULT_MAX_ANSWER = 16 * 1024 * 1024  # bytes of an upstream answer passed on (502 above); a base64 image is ~2 MB
+
+SHIM_ENV = "IONOS_MIGRATE_SHIM"  # 1: install the in-process shim at interpreter start
+SHIM_OFF_VALUES = ("", "0", "false", "no", "off")  # (ionos_migrate_shim.pth spells the same test out)
