@@ -15,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     ["bench_scan.py"],
     ["bench_proxy.py", "--out", str(HERE / "RESULTS-proxy.md")],
+    ["bench_service.py", "--rounds", "5", "--out", str(HERE / "RESULTS-service.md")],
     ["bench_emulator.py"],
 ]
 
