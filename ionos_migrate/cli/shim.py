@@ -111,7 +111,8 @@ def _run(config: Any) -> None:
       refused at once instead of waiting in the backlog of a closing server.
     - SIGTERM ends with exit 0 after the graceful shutdown: uvicorn delivers
       the signal again once it is done, to the handler that was there before
-      it started; here that handler ignores it.
+      it started; here that handler exits with 0 (as it does for a SIGTERM
+      that arrives before the server has started).
     """
     import signal
     import socket
@@ -125,7 +126,10 @@ def _run(config: Any) -> None:
                 sock.close()
             super().terminate_all()
 
-    signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    def exit_0(signum: int, frame: Any) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, exit_0)
     try:
         if config.workers > 1:
             sock = config.bind_socket()
