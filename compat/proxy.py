@@ -161,6 +161,9 @@ class _Proxy:
                 response = await handler(request, started)
             except Exception as exc:  # a bug: still a legacy answer, and one log line
                 response = self._respond(request, route, Result(internal_error_answer(exc)), started)
+            except asyncio.CancelledError:  # uvicorn's graceful shutdown ran out of time for this request
+                message = "the proxy is shutting down and stopped waiting for the upstream (graceful timeout)"
+                response = self._respond(request, route, Result(error_answer(503, message)), started)
             await response(scope, receive, send)
         finally:
             if self.metrics is not None and route is not None:

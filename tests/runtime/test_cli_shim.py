@@ -130,6 +130,27 @@ def test_sigterm_finishes_the_request_in_flight_refuses_new_connections_and_exit
     process.communicate()
 
 
+def test_sigterm_gives_requests_in_flight_no_more_than_the_graceful_timeout(broken: str, behaviour: Any) -> None:
+    behaviour.delay = 4.0
+    process, base = start_serve("--upstream", f"{broken}/v1", "--graceful-timeout", "1")
+    answers: list[httpx.Response] = []
+    in_flight = threading.Thread(target=lambda: answers.append(httpx.get(f"{base}/models", headers=AUTH, timeout=30)))
+    in_flight.start()
+    deadline = time.monotonic() + 10
+    while behaviour.hits == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    process.send_signal(signal.SIGTERM)
+    started = time.monotonic()
+    assert process.wait(timeout=8) == 0
+    assert time.monotonic() - started < 3  # the upstream would have taken 4 s
+    in_flight.join(timeout=10)
+    (cut_off,) = answers  # cut off at the bound, with a legacy answer that says why
+    assert cut_off.status_code == 503 and "shutting down" in cut_off.json()["messages"][0]["message"]
+    assert cut_off.headers["x-trace-id"]
+    assert "Traceback" not in process.communicate()[1]
+
+
 def test_serve_without_the_proxy_extra_exits_2_naming_the_extra(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "prometheus_client", None)  # what an install without [proxy] looks like
     monkeypatch.setitem(sys.modules, "aiohttp", None)
