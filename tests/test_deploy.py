@@ -15,11 +15,10 @@ import shlex
 import signal
 import socket
 import subprocess
-import sys
 import time
 import venv
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from ionos_migrate.compat.emulator import create_app as create_emulator
 from ionos_migrate.compat.proxy import create_app
 from ionos_migrate.compat.schemas import LegacyError
-
 from ionos_migrate.compat.serving import serve_in_thread
 
 from .conftest import IMAGE_MODEL, TEXT_MODEL
