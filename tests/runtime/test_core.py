@@ -54,6 +54,14 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after(formatdate(time.time() - 30, usegmt=True)) == 0.0
 
 
+def test_retry_after_zero_negative_past_or_unreadable_waits_the_backoff() -> None:
+    past = formatdate(time.time() - 30, usegmt=True)
+    for value in ("0", "-5", past, "nan", "soon"):
+        assert retry_delay(POLICY, 0, answer(429, retry_after=value), None) == 0.01, value
+        assert retry_delay(POLICY, 1, answer(503, retry_after=value), None) == 0.02, value
+    assert retry_delay(POLICY, 0, answer(429, retry_after="inf"), None) is None  # never waited out
+
+
 def models_answer() -> Answer:
     return Answer(200, {}, json.dumps({"object": "list", "data": [{"id": "m"}]}).encode())
 
