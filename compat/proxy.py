@@ -9,8 +9,11 @@ Guarantees: the upstream hosts come from configuration only (nothing in a
 request can change them); the caller's bearer token is passed on (or the
 configured one when the caller sends none) and never logged; bodies above
 ``max_body_bytes`` get 413; every error is a legacy error body with an
-``x-trace-id``; each answer carries ``x-ionos-migrate-overhead-ms`` and
-``Server-Timing`` with the time the proxy itself added.
+``x-trace-id``, whatever the method, path or body; each answer carries
+``x-ionos-migrate-overhead-ms`` and ``Server-Timing`` with the time the proxy
+itself added. For operations: ``/healthz``, ``/readyz`` (the upstream
+answers), ``/metrics`` (Prometheus, ``compat.metrics``) and one JSON access
+line per request.
 """
 
 from __future__ import annotations
