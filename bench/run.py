@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     ["bench_scan.py"],
     ["bench_proxy.py", "--out", str(HERE / "RESULTS-proxy.md")],
+    ["bench_service.py", "--rounds", "5", "--out", str(HERE / "RESULTS-service.md")],
     ["bench_emulator.py"],
     ["bench_fleet.py"],
     ["bench_experiment.py", "--out", str(HERE / "RESULTS-experiment.md")],

@@ -7,6 +7,7 @@ stack and ``shim serve`` does not pay for libcst.
 from __future__ import annotations
 
 import importlib
+import os
 
 import click
 
@@ -45,3 +46,9 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="ionos-migrate")
 def main() -> None:
     """Migrate code off the retired IONOS AI Model Hub native API."""
+    if os.environ.get("IONOS_MIGRATE_SHIM"):  # cheap unless set: then say so if nothing will act on it
+        from ionos_migrate.compat.hook import missing_hook_warning
+
+        warning = missing_hook_warning(os.environ)
+        if warning:
+            click.echo(warning, err=True)
