@@ -10,8 +10,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall when the project's metadata changes.
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	# an editable install leaves out the IONOS_MIGRATE_SHIM=1 start-up hook; put it in site-packages
+	$(BIN)/python -m ionos_migrate.compat.hook
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,7 +1,8 @@
 """`make bench`: run every benchmark in one go, one after another.
 
 Each script prints its own figures and compares against its named peer in
-the same run (ruff and grep for scan, direct-to-upstream for the proxy), so
+the same run (ruff and grep for scan, direct-to-upstream for the proxy, a
+shell loop of git and apply for the fleet, a bare call for an experiment), so
 ratios stay meaningful on a noisy machine. BENCHMARKS.md records the figures.
 """
 
@@ -15,7 +16,10 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     ["bench_scan.py"],
     ["bench_proxy.py", "--out", str(HERE / "RESULTS-proxy.md")],
+    ["bench_service.py", "--rounds", "5", "--out", str(HERE / "RESULTS-service.md")],
     ["bench_emulator.py"],
+    ["bench_fleet.py"],
+    ["bench_experiment.py", "--out", str(HERE / "RESULTS-experiment.md")],
 ]
 
 

@@ -9,7 +9,8 @@ else, unless ``IONOS_MIGRATE_SHIM=1``. Then it calls :func:`install` with:
 - ``IONOS_MIGRATE_MODEL_MAP``: a TOML file with a ``[models]`` table
 - ``IONOS_MIGRATE_TRANSLATE``: ``1`` (default) or ``0`` (route only)
 - ``IONOS_MIGRATE_TOKEN``: bearer token for callers that send none
-- ``IONOS_MIGRATE_TIMEOUT``: seconds to wait for the upstream
+- ``IONOS_MIGRATE_TIMEOUT``: deadline in seconds for each upstream call
+- ``IONOS_MIGRATE_MAX_ANSWER``: largest upstream answer passed on, in bytes
 
 A bad value is reported on stderr and the shim is not installed: a
 half-configured shim would send traffic somewhere unintended.
@@ -20,11 +21,11 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from .runtime_defaults import SHIM_ENV as ENABLE
+from .runtime_defaults import SHIM_OFF_VALUES as FALSE_VALUES
+
 if TYPE_CHECKING:
     from typing import Mapping
-
-ENABLE = "IONOS_MIGRATE_SHIM"
-FALSE_VALUES = ("", "0", "false", "no", "off")
 
 
 class AutoshimError(ValueError):
@@ -58,8 +59,13 @@ def options_from_env(environ: "Mapping[str, str]") -> dict:
             options["timeout"] = float(environ["IONOS_MIGRATE_TIMEOUT"])
         except ValueError:
             raise AutoshimError(f"IONOS_MIGRATE_TIMEOUT: {environ['IONOS_MIGRATE_TIMEOUT']!r} is not a number of seconds") from None
-        if options["timeout"] <= 0:
+        if not options["timeout"] > 0:
             raise AutoshimError("IONOS_MIGRATE_TIMEOUT: must be more than 0 seconds")
+    if environ.get("IONOS_MIGRATE_MAX_ANSWER"):
+        value = environ["IONOS_MIGRATE_MAX_ANSWER"].strip()
+        if not value.isdigit() or int(value) < 1:
+            raise AutoshimError(f"IONOS_MIGRATE_MAX_ANSWER: {value!r} is not a number of bytes")
+        options["max_answer_bytes"] = int(value)
     return options
 
 

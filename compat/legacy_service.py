@@ -15,6 +15,7 @@ import asyncio
 import http
 import json
 import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -67,19 +68,41 @@ class Answer:
 
 FailureKind = Literal["connect", "timeout", "protocol"]
 
+# What went wrong, as logs, metrics and the legacy error message name it.
+CAUSES = {
+    "refused": "connection refused",
+    "dns": "DNS lookup failed",
+    "tls": "TLS handshake failed",
+    "connect_timeout": "connect timed out",
+    "connect": "connect failed",
+    "reset": "connection reset",
+    "timeout": "timed out",
+    "too_large": "answer too large",
+    "protocol": "broken answer",
+}
+
 
 class UpstreamFailure(Exception):
     """The upstream could not be reached or did not answer properly.
 
-    ``connect``: nothing was delivered (safe to retry). ``timeout`` and
-    ``protocol`` (connection reset, garbage on the wire): the request may
-    have been delivered, so a prediction is never retried after them.
+    ``kind`` decides retries: ``connect``: nothing was delivered (safe to
+    retry). ``timeout`` and ``protocol`` (connection reset, garbage on the
+    wire, an answer over the size cap): the request may have been delivered,
+    so a prediction is never retried after them. ``cause`` (a key of
+    :data:`CAUSES`) and ``host`` say what happened where.
     """
 
-    def __init__(self, kind: FailureKind, detail: str = ""):
+    def __init__(self, kind: FailureKind, detail: str = "", *, cause: str = "", host: str = ""):
         super().__init__(detail or kind)
         self.kind = kind
         self.detail = detail
+        self.cause = cause or {"connect": "connect", "timeout": "timeout"}.get(kind, "protocol")
+        self.host = host
+
+    def describe(self) -> str:
+        """One line for a log: ``connection refused (127.0.0.1:9, ClientConnectorError)``."""
+        where = ", ".join(part for part in (self.host, self.detail) if part)
+        return f"{CAUSES.get(self.cause, self.cause)} ({where})" if where else CAUSES.get(self.cause, self.cause)
 
 
 @dataclass(frozen=True)
@@ -97,6 +120,8 @@ class Result:
     answer: Answer
     upstream_seconds: float = 0.0  # time spent waiting on upstream calls, retries included
     attempts: int = 0
+    upstream_status: Optional[int] = None  # the last upstream answer's status (None: no answer came)
+    failures: list[UpstreamFailure] = field(default_factory=list)  # one per attempt that got no answer
 
 
 # --- answers --------------------------------------------------------------
@@ -130,11 +155,20 @@ def upstream_error_answer(answer: Answer, *, trace_id: str | None = None) -> Ans
 
 
 def failure_answer(failure: UpstreamFailure) -> Answer:
+    """The legacy error for a failed upstream call, naming the upstream host and what went wrong."""
+    return error_answer(*failure_message(failure))
+
+
+def failure_message(failure: UpstreamFailure) -> tuple[int, str]:
+    host = failure.host or "?"
+    cause = CAUSES.get(failure.cause, failure.cause)
     if failure.kind == "timeout":
-        return error_answer(504, "the upstream did not answer in time")
+        return 504, f"the upstream {host} did not answer in time: {failure.detail or cause}"
     if failure.kind == "connect":
-        return error_answer(502, "the upstream could not be reached")
-    return error_answer(502, "the upstream connection failed before a complete answer arrived")
+        return 502, f"the upstream {host} could not be reached: {cause}"
+    if failure.cause == "too_large":
+        return 502, f"the answer of the upstream {host} was not passed on: {failure.detail}"
+    return 502, f"the connection to the upstream {host} failed before a complete answer arrived: {cause}"
 
 
 def _is_legacy_error(body: bytes) -> bool:
@@ -177,7 +211,7 @@ class LegacyService:
         """The exchange for a translated legacy endpoint, or None when ``path`` is not one."""
         if path.rstrip("/") == rules.LEGACY_MODELS_PATH:
             return self.models(headers, base_url=base_url) if method == "GET" else self.method_not_allowed(method, path)
-        match = rules.PREDICTIONS_PATH_RE.match(path)
+        match = _PREDICTIONS_PATH.match(path)
         if match:
             if method != "POST":
                 return self.method_not_allowed(method, path)
@@ -252,6 +286,16 @@ class LegacyService:
         return out
 
 
+def is_translated_path(path: str) -> bool:
+    """``/models`` or ``/models/{id}/predictions`` (any id, even an empty or a bad one: that is a 400, not a 404)."""
+    return path.rstrip("/") == rules.LEGACY_MODELS_PATH or _PREDICTIONS_PATH.match(path) is not None
+
+
+# Looser than rules.PREDICTIONS_PATH_RE: an empty or multi-line model id is still a
+# predictions request, answered with a 400 naming the model id (translate.resolve_model).
+_PREDICTIONS_PATH = re.compile(r"^/models/(?P<model_id>.*)/predictions/?$", re.DOTALL)
+
+
 def _done(answer: Answer) -> Exchange:
     return answer
     yield  # pragma: no cover - makes this a generator
@@ -284,10 +328,13 @@ def retry_delay(policy: RetryPolicy, attempt: int, answer: Answer | None, failur
         return policy.backoff * 2**attempt if failure.kind == "connect" else None
     if answer is None or answer.status not in (429, 503):
         return None
+    floor = policy.backoff * 2**attempt
     wait = parse_retry_after(answer.headers.get("retry-after"))
     if wait is None:
-        return policy.backoff * 2**attempt
-    return wait if wait <= policy.max_retry_after else None
+        return floor
+    # A Retry-After of zero, in the past or negative still waits the back-off:
+    # retrying at once would spend every attempt in the same millisecond.
+    return max(wait, floor) if wait <= policy.max_retry_after else None
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -295,9 +342,11 @@ def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if seconds == seconds else None  # NaN is unreadable
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
@@ -319,7 +368,7 @@ def run_sync(exchange: Exchange, send: SyncSend, policy: RetryPolicy, sleep: Cal
                 started = time.perf_counter()
                 answer, failure = _call_sync(send, outgoing)
                 result.upstream_seconds += time.perf_counter() - started
-                result.attempts += 1
+                _count(result, answer, failure)
                 wait = retry_delay(policy, attempt, answer, failure)
                 if wait is None:
                     break
@@ -331,8 +380,8 @@ def run_sync(exchange: Exchange, send: SyncSend, policy: RetryPolicy, sleep: Cal
     except StopIteration as done:
         result.answer = done.value
         return result
-    except Exception:  # a bug, not bad input: the caller still gets a legacy answer
-        return _internal_error(result)
+    except Exception as exc:  # a bug, not bad input: the caller still gets a legacy answer
+        return _internal_error(result, exc)
 
 
 async def run_async(exchange: Exchange, send: AsyncSend, policy: RetryPolicy) -> Result:
@@ -344,7 +393,7 @@ async def run_async(exchange: Exchange, send: AsyncSend, policy: RetryPolicy) ->
                 started = time.perf_counter()
                 answer, failure = await _call_async(send, outgoing)
                 result.upstream_seconds += time.perf_counter() - started
-                result.attempts += 1
+                _count(result, answer, failure)
                 wait = retry_delay(policy, attempt, answer, failure)
                 if wait is None:
                     break
@@ -356,14 +405,39 @@ async def run_async(exchange: Exchange, send: AsyncSend, policy: RetryPolicy) ->
     except StopIteration as done:
         result.answer = done.value
         return result
-    except Exception:  # a bug, not bad input: the caller still gets a legacy answer
-        return _internal_error(result)
+    except Exception as exc:  # a bug, not bad input: the caller still gets a legacy answer
+        return _internal_error(result, exc)
 
 
-def _internal_error(result: Result) -> Result:
-    LOG.exception("ionos-migrate: internal error while answering a legacy request")
-    result.answer = error_answer(500, "internal error in the ionos-migrate compat layer")
+def _count(result: Result, answer: Answer | None, failure: UpstreamFailure | None) -> None:
+    result.attempts += 1
+    if answer is not None:
+        result.upstream_status = answer.status
+    if failure is not None:
+        result.failures.append(failure)
+
+
+def _internal_error(result: Result, exc: BaseException) -> Result:
+    result.answer = internal_error_answer(exc)
     return result
+
+
+def internal_error_answer(exc: BaseException) -> Answer:
+    """A legacy 500, and one log line naming the error and where it was raised.
+
+    One line, not a traceback: a request that trips a bug can be sent again and
+    again, and must not flood the log (the traceback is logged at DEBUG level).
+    """
+    answer = error_answer(500, "internal error in the ionos-migrate compat layer")
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    where = f" at {frame.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.tb_lineno}" if frame else ""
+    message = str(exc).replace("\n", " ")[:300]
+    LOG.error("ionos-migrate: internal error%s: %s: %s (x-trace-id %s)", where, type(exc).__name__, message,
+              answer.headers[TRACE_HEADER])
+    LOG.debug("traceback of the internal error above", exc_info=exc)
+    return answer
 
 
 def _call_sync(send: SyncSend, outgoing: Outgoing) -> tuple[Answer | None, UpstreamFailure | None]:

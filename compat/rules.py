@@ -102,6 +102,40 @@ OPENAI_ERROR_TYPES: dict[int, str] = {
 }
 
 
+# A collection id becomes one segment of a URL path on the legacy host. Refused:
+# empty, a dot segment ("." or ".."), a separator ("/", "\\"), a control
+# character, or any of those percent-encoded (a server decodes "%2e%2e" to "..").
+# Anything else is percent-encoded into one segment. As a pattern, so generated
+# code can carry the very same rule.
+UNSAFE_COLLECTION_ID_RE = re.compile(r"\A\.{0,2}\Z|[/\\\x00-\x1f\x7f]|%(?:2[eEfF]|5[cC]|[01][0-9a-fA-F]|7[fF])")
+# A model id from a legacy path: not empty, no control characters (it is sent on in a JSON body).
+UNSAFE_MODEL_ID_RE = re.compile(r"\A\Z|[\x00-\x1f\x7f]")
+
+
+def collection_id_problem(collection_id: str) -> str | None:
+    """Why ``collection_id`` may not be sent to ``/collections/{id}/query``, or None when it is safe.
+
+    The one rule for the proxy, the in-process shim and the codemods' generated code
+    (which can embed ``UNSAFE_COLLECTION_ID_RE.pattern``)."""
+    match = UNSAFE_COLLECTION_ID_RE.search(collection_id)
+    if match is None:
+        return None
+    if not collection_id:
+        return "must not be empty"
+    if match.group() == collection_id and "%" not in collection_id:
+        return f"{collection_id!r} is a path dot segment, not a collection id"
+    return f"{collection_id!r} contains {match.group()!r}, which is not allowed in a collection id (it would change the URL path)"
+
+
+def model_id_problem(model_id: str) -> str | None:
+    """Why a model id taken from a legacy path is refused, or None."""
+    if not model_id:
+        return "the model id in the path /models/{modelId}/predictions is empty"
+    if UNSAFE_MODEL_ID_RE.search(model_id):
+        return f"{model_id!r} contains a control character"
+    return None
+
+
 def is_uuid(value: str) -> bool:
     return bool(UUID_RE.match(value))
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping
 from urllib.parse import unquote, urlsplit
 
 from . import rules
-from .runtime_defaults import DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from .runtime_defaults import DEFAULT_MAX_ANSWER, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from .legacy_service import Answer, LegacyService
@@ -60,6 +60,7 @@ class ShimConfig:
     token: str | None = field(default=None, repr=False)  # a repr reaches logs and tracebacks
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER
 
 
 class Router:
@@ -93,7 +94,9 @@ class Router:
                 if self._senders is None:
                     from .upstream import AsyncHttpxSender, SyncHttpxSender
 
-                    self._senders = (SyncHttpxSender(self.config.timeout), AsyncHttpxSender(self.config.timeout))
+                    config = self.config
+                    self._senders = (SyncHttpxSender(config.timeout, config.max_answer_bytes),
+                                     AsyncHttpxSender(config.timeout, config.max_answer_bytes))
         return self._senders
 
     def decide(self, method: str, url: str) -> Decision | None:
@@ -266,6 +269,7 @@ class _Installation:
         with self._lock:
             if module.__name__ in self.patched:
                 return
+            _tap_beneath(module)
             interceptor = importlib.import_module(INTERCEPTORS[module.__name__])
             interceptor.patch(module, self.router, self.patcher)
             self.patched.append(module.__name__)
@@ -277,6 +281,14 @@ class _Installation:
             self.patcher.undo()
             self.patched.clear()
         self.router.close()
+
+
+def _tap_beneath(module: ModuleType) -> None:
+    """Once ``Experiment(replay=True)`` has enabled the wire tap (tap.py), it hooks a library
+    before the shim does, so the shim's patch sits on top: the tap sees what the shim sends."""
+    tap = sys.modules.get("ionos_migrate.compat.tap")
+    if tap is not None and tap.enabled():
+        tap.hook(module)
 
 
 _current: _Installation | None = None
@@ -292,6 +304,7 @@ def make_router(
     token: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER,
 ) -> Router:
     """The routing and translation of :func:`install`, for one client instead of the whole process."""
     upstream_url = http_base_url("upstream", upstream or rules.OPENAI_BASE_URL)
@@ -302,6 +315,7 @@ def make_router(
         token=token,
         timeout=timeout,
         retries=retries,
+        max_answer_bytes=max_answer_bytes,
     )
     return Router(config, translate=translate, reroute_legacy=legacy_upstream is not None,
                   reroute_openai=upstream_url != rules.OPENAI_BASE_URL)
@@ -351,6 +365,7 @@ def install(
     token: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER,
 ) -> None:
     """Intercept legacy calls in this process. Calling it again replaces the configuration.
 
@@ -358,11 +373,14 @@ def install(
     IONOS endpoint). ``legacy_upstream``: where collection requests go
     (default: the real legacy host, untouched). ``translate=False``: route
     only, translate nothing. ``token``: used when a caller sends no
-    ``Authorization``. ``timeout``: seconds to wait for an upstream answer.
+    ``Authorization``. ``timeout``: a deadline in seconds for each upstream
+    call, the whole answer included (504 after). ``max_answer_bytes``: a
+    larger upstream answer is not passed on (502).
     """
     global _current
     router = make_router(upstream=upstream, legacy_upstream=legacy_upstream, model_map=model_map,
-                         translate=translate, token=token, timeout=timeout, retries=retries)
+                         translate=translate, token=token, timeout=timeout, retries=retries,
+                         max_answer_bytes=max_answer_bytes)
     with _install_lock:
         if _current is not None:
             _current.stop()

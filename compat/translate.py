@@ -217,21 +217,56 @@ def parse_legacy_request(body: Union[bytes, str, Mapping[str, Any], LegacyPredic
     if isinstance(body, (bytes, str)):
         try:  # fast path (pydantic parses the JSON itself); errors take the path below for their messages
             return _LEGACY_REQUEST.validate_json(body)
-        except ValidationError:
-            pass
+        except ValidationError as exc:
+            if "recursion limit" in exc.errors()[0]["msg"]:  # pydantic's parser stops ~200 levels down
+                raise TranslationError(TOO_DEEP) from None
         try:
             body = json.loads(body)
+        except RecursionError:
+            raise TranslationError(TOO_DEEP) from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise TranslationError(f"request body is not valid JSON: {exc}") from None
     if not isinstance(body, Mapping):
         raise TranslationError("request body must be a JSON object")
     try:
-        return LegacyPredictionRequest.model_validate(body)
+        request = LegacyPredictionRequest.model_validate(body)
     except ValidationError as exc:
         raise _validation_error(exc) from None
+    except RecursionError:
+        raise TranslationError(TOO_DEEP) from None
+    _refuse_lone_surrogates(request)  # the fast path's parser refuses them; json.loads does not
+    return request
+
+
+TOO_DEEP = "request body: JSON nested too deeply"
+
+
+def _refuse_lone_surrogates(request: LegacyPredictionRequest) -> None:
+    """A ``"\\ud800"`` escape decodes to a string no UTF-8 encoder accepts: a 400 naming the field, not a 500 later."""
+    props = request.properties
+    fields: list[tuple[str, Any]] = [("properties.input", props.input), ("properties.collectionId", props.collectionId),
+                                     ("properties.collectionQuery", props.collectionQuery)]
+    for name, value in props.options.items():
+        fields += [("properties.options", name), (f"properties.options.{name}", value)]
+    for where, value in fields:
+        if isinstance(value, str) and not _is_utf8_encodable(value):
+            bad = next(ch for ch in value if 0xD800 <= ord(ch) <= 0xDFFF)
+            raise TranslationError(f"{where}: contains a lone surrogate (\\u{ord(bad):04x}), which is not valid Unicode",
+                                   field=where)
+
+
+def _is_utf8_encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def resolve_model(model_id: str, model_map: ModelMap) -> ModelEntry:
+    problem = rules.model_id_problem(model_id)
+    if problem:
+        raise TranslationError(f"modelId: {problem}", field="modelId")
     found = model_map.resolve(model_id)
     if isinstance(found, UnknownModel):
         raise TranslationError(found.message, status=404, field="modelId")
@@ -260,6 +295,9 @@ def _plan(request: LegacyPredictionRequest, model: ModelEntry) -> OpenAIPlan:
         return _image_request(model, props.input, props.options)
     options = option_fields(props.options)
     if props.collectionId:
+        problem = rules.collection_id_problem(props.collectionId)
+        if problem:
+            raise TranslationError(f"properties.collectionId: {problem}", field="properties.collectionId")
         return _rag_plan(model, props.input, props.collectionId, props.collectionQuery, options)
     return _chat_request(model.name, [{"role": "user", "content": props.input}], options)
 

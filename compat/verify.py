@@ -17,6 +17,10 @@ process of the run, children included, inherits both. Non-Python clients
 
 ``repeat >= 2`` runs ``before`` that many times first; fields and stdout
 lines that differ between those runs are noise and are ignored (Diffy).
+
+The verdict needs proof: runs that both exit non-zero (unless
+``expect_failure``), or in which neither tree sent a request, showed nothing
+working, so they are *inconclusive* rather than equivalent.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from .shim import http_base_url
 OFFLINE_TOKEN = "ionos-migrate-verify-offline"  # any token passes the emulator; never a real one
 SHIM_INACTIVE = "ionos-migrate verify: shim not active"
 STREAM_LIMIT = 20_000  # characters of stderr kept in a result
+STDERR_TAIL_LINES = 15  # lines of a failing run's stderr shown on the console
 
 SITECUSTOMIZE = textwrap.dedent('''\
     # Written by `ionos-migrate verify`: turns the in-process shim on in every Python process of the run.
@@ -93,6 +98,19 @@ class RunResult:
     @property
     def timed_out(self) -> bool:
         return self.exit_code is None
+
+    @property
+    def failed(self) -> bool:
+        """Exited non-zero or timed out."""
+        return self.exit_code != 0
+
+    @property
+    def sent_anything(self) -> bool:
+        return bool(self.requests or self.legacy_calls)
+
+    def stderr_tail(self, lines: int = STDERR_TAIL_LINES) -> str:
+        """The last ``lines`` lines of stderr, bearer tokens blanked."""
+        return redact("\n".join(self.stderr.rstrip().splitlines()[-lines:]))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -144,10 +162,19 @@ class VerifyResult:
     noise_fields: list[str] = field(default_factory=list)
     noise_lines: list[int] = field(default_factory=list)  # 0-based lines of before's stdout
     notes: list[str] = field(default_factory=list)
+    inconclusive: list[str] = field(default_factory=list)  # why nothing was proven, when nothing differs
+    expect_failure: bool = False
+
+    @property
+    def verdict(self) -> str:
+        """``different``, ``inconclusive`` (nothing differs, but nothing was shown to work) or ``equivalent``."""
+        if self.differences:
+            return "different"
+        return "inconclusive" if self.inconclusive else "equivalent"
 
     @property
     def equivalent(self) -> bool:
-        return not self.differences
+        return self.verdict == "equivalent"
 
     @property
     def stdout_before(self) -> str:
@@ -159,11 +186,13 @@ class VerifyResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "verdict": "equivalent" if self.equivalent else "different",
+            "verdict": self.verdict,
             "equivalent": self.equivalent,
             "command": self.command,
             "upstream": self.upstream,
             "differences": [d.to_json() for d in self.differences],
+            "inconclusive": self.inconclusive,
+            "expect_failure": self.expect_failure,
             "noise": {"fields": self.noise_fields, "stdout_lines": [n + 1 for n in self.noise_lines]},
             "notes": self.notes,
             "before": self.before.to_json(),
@@ -371,6 +400,18 @@ def project_models_table(tree: Path) -> dict[str, Any] | None:
     return table
 
 
+def inconclusive_reasons(before: RunResult, after: RunResult, *, expect_failure: bool = False) -> list[str]:
+    """Why two runs that do not differ still prove nothing (empty: they prove something)."""
+    reasons = []
+    if before.exit_code and after.exit_code and not expect_failure:  # both non-zero (a timeout is a difference)
+        reasons.append(f"the command failed in both trees (exit {before.exit_code} before, {after.exit_code} after), "
+                       "so nothing was shown to work; pass --expect-failure if that failure is what you check")
+    if not before.sent_anything and not after.sent_anything:
+        reasons.append("neither tree sent a request to the IONOS API, so no traffic was compared: is the command "
+                       "a Python program using requests, httpx, aiohttp, urllib or the openai SDK?")
+    return reasons
+
+
 def _resolve_model_map(model_map: ModelMap | None, model_map_file: Path | None, before: Path, folder: Path) -> Path | None:
     """The map the ``before`` run's shim uses, written where it can read it."""
     if model_map is None:
@@ -395,6 +436,7 @@ def verify(
     timeout: float | None = None,
     env: Mapping[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
+    expect_failure: bool = False,
 ) -> VerifyResult:
     """Run ``cmd`` on both trees against one recorded upstream, and compare.
 
@@ -405,6 +447,8 @@ def verify(
     ``legacy_upstream`` then says where collection queries go (default the
     real legacy host). ``env``: the base environment (default ``os.environ``).
     ``progress`` is called with a run's label ("before", "before#2", "after") as it starts.
+    ``expect_failure``: both runs exiting non-zero is what is being checked, not
+    a reason to call the result inconclusive.
     Raises :class:`VerifyError` on usage problems.
     """
     before, after = Path(before).resolve(), Path(after).resolve()
@@ -445,13 +489,15 @@ def verify(
         noise_fields=sorted(noise_fields),
         noise_lines=sorted(noise_lines),
         notes=_notes(before_runs, after_run),
+        inconclusive=inconclusive_reasons(reference, after_run, expect_failure=expect_failure),
+        expect_failure=expect_failure,
     )
 
 
 def _notes(before_runs: Sequence[RunResult], after: RunResult) -> list[str]:
     notes = []
     reference = before_runs[0]
-    if not reference.requests and not reference.legacy_calls:
+    if not reference.sent_anything and after.sent_anything:  # neither sent anything: an inconclusive reason
         notes.append("the before run sent no request to the IONOS API: is the command a Python program "
                      "using requests, httpx, aiohttp, urllib or the openai SDK?")
     if reference.legacy_calls:

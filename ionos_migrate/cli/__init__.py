@@ -7,6 +7,7 @@ stack and ``shim serve`` does not pay for libcst.
 from __future__ import annotations
 
 import importlib
+import os
 
 import click
 
@@ -21,10 +22,12 @@ COMMANDS = {
     "shim": "ionos_migrate.cli.shim:shim",
     "emulator": "ionos_migrate.cli.emulator:emulator",
     "verify": "ionos_migrate.cli.verify:verify",
+    "fleet-report": "ionos_migrate.cli.fleet_report:fleet_report",
 }
 
 # Exit codes of the contract.
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+EXIT_INCONCLUSIVE = 3  # verify: nothing differs, but nothing was proven either
 
 
 class LazyGroup(click.Group):
@@ -43,3 +46,9 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="ionos-migrate")
 def main() -> None:
     """Migrate code off the retired IONOS AI Model Hub native API."""
+    if os.environ.get("IONOS_MIGRATE_SHIM"):  # cheap unless set: then say so if nothing will act on it
+        from ionos_migrate.compat.hook import missing_hook_warning
+
+        warning = missing_hook_warning(os.environ)
+        if warning:
+            click.echo(warning, err=True)

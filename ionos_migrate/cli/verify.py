@@ -1,6 +1,7 @@
 """``ionos-migrate verify``: run CMD on the old and the new tree, compare what reached the API.
 
-Exit 0 equivalent, 1 not, 2 usage error.
+Exit 0 equivalent, 1 not, 2 usage error, 3 inconclusive (both runs failed, or
+neither sent a request: nothing was proven).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ionos_migrate.cli import EXIT_ERROR, EXIT_FOUND, EXIT_OK
+from ionos_migrate.cli import EXIT_ERROR, EXIT_FOUND, EXIT_INCONCLUSIVE, EXIT_OK
 from ionos_migrate.cli.options import model_map_option
 
 
@@ -29,12 +30,17 @@ from ionos_migrate.cli.options import model_map_option
               help="Run `before` this many times first; what differs between those runs is noise and ignored.")
 @click.option("--timeout", default=None, type=click.FloatRange(min=0, min_open=True),
               help="Seconds each run may take (default: no limit).")
+@click.option("--expect-failure", is_flag=True,
+              help="The command is expected to exit non-zero in both trees: compare anyway instead of "
+                   "calling the result inconclusive (exit 3).")
 @click.argument("cmd", nargs=-1, required=True, type=click.UNPROCESSED)
 def verify(before: Path, after: Path, model_map_file: Path | None, upstream: str | None, report_file: Path | None,
-           repeat: int, timeout: float | None, cmd: tuple[str, ...]) -> None:
+           repeat: int, timeout: float | None, expect_failure: bool, cmd: tuple[str, ...]) -> None:
     """Run CMD in BEFORE (legacy shim on) and AFTER (no translation); compare.
 
     Example: ionos-migrate verify --before old/ --after new/ -- python main.py
+
+    Exit 0 equivalent, 1 not equivalent, 2 usage error, 3 inconclusive.
     """
     from ionos_migrate.compat.verify import VerifyError, verify as run_verify
     from ionos_migrate.config import ConfigError, load_model_map, load_project_config
@@ -42,7 +48,7 @@ def verify(before: Path, after: Path, model_map_file: Path | None, upstream: str
     try:
         model_map = load_model_map(load_project_config([before]), model_map_file)
         result = run_verify(before, after, list(cmd), model_map=model_map, upstream=upstream, repeat=repeat,
-                            timeout=timeout, progress=lambda label: click.echo(f"verify: running {label} ...", err=True))
+                            timeout=timeout, expect_failure=expect_failure, progress=lambda label: click.echo(f"verify: running {label} ...", err=True))
     except (ConfigError, VerifyError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -53,4 +59,4 @@ def verify(before: Path, after: Path, model_map_file: Path | None, upstream: str
         except OSError as exc:
             click.echo(f"Error: cannot write --report {report_file}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_OK if result.equivalent else EXIT_FOUND)
+    sys.exit({"equivalent": EXIT_OK, "different": EXIT_FOUND}.get(result.verdict, EXIT_INCONCLUSIVE))

@@ -4,16 +4,19 @@
 ``broken``: a small upstream that misbehaves on demand (it stands in for the
 IONOS cloud failing): any status and body, a delay, and a count of hits.
 ``resetting``: a raw TCP server that reads a request and resets the connection.
+``trickling``: a raw TCP server that sends a valid answer a few bytes at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 from starlette.applications import Starlette
@@ -46,7 +49,7 @@ class Behaviour:
 def broken_app(behaviour: Behaviour) -> Starlette:
     async def answer(request: Request) -> Response:
         behaviour.hits += 1
-        behaviour.seen.append({"method": request.method, "path": request.url.path,
+        behaviour.seen.append({"at": time.monotonic(), "method": request.method, "path": request.url.path,
                                "query": request.url.query, "headers": dict(request.headers),
                                "body": await request.body()})
         if behaviour.delay:
@@ -94,15 +97,14 @@ class Resetting:
     hits: int = 0
 
 
-@pytest.fixture
-def resetting() -> Iterator[Resetting]:
-    """Accepts, reads the request, then closes with SO_LINGER 0: the client sees a reset."""
+@contextlib.contextmanager
+def raw_server(handle: Callable[[socket.socket, threading.Event], None], *, threaded: bool = False) -> Iterator[str]:
+    """A TCP server on loopback that gives each connection to ``handle`` (in its own thread if ``threaded``)."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(16)
     server.settimeout(0.2)
     stop = threading.Event()
-    state = Resetting(f"http://127.0.0.1:{server.getsockname()[1]}")
 
     def run() -> None:
         while not stop.is_set():
@@ -110,23 +112,38 @@ def resetting() -> Iterator[Resetting]:
                 conn, _ = server.accept()
             except OSError:
                 continue
-            conn.settimeout(1)
-            try:
-                if conn.recv(65536):
-                    state.hits += 1
-            except OSError:
-                pass
-            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            conn.close()
+            if threaded:
+                threading.Thread(target=handle, args=(conn, stop), daemon=True).start()
+            else:
+                handle(conn, stop)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
-        yield state
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
     finally:
         stop.set()
         thread.join(timeout=5)
         server.close()
+
+
+@pytest.fixture
+def resetting() -> Iterator[Resetting]:
+    """Accepts, reads the request, then closes with SO_LINGER 0: the client sees a reset."""
+    state = Resetting("")
+
+    def reset(conn: socket.socket, stop: threading.Event) -> None:
+        conn.settimeout(1)
+        try:
+            if conn.recv(65536):
+                state.hits += 1
+        except OSError:
+            pass
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()
+
+    with raw_server(reset) as state.url:
+        yield state
 
 
 @pytest.fixture
@@ -143,3 +160,36 @@ def free_port_url() -> str:
 def _no_shim_left_behind() -> Iterator[None]:
     yield
     shim_module.uninstall()
+
+
+CHAT_ANSWER = (b'{"id": "c1", "object": "chat.completion", "created": 1700000000, "model": "m", "choices": '
+               b'[{"index": 0, "message": {"role": "assistant", "content": "slow but complete"}, "finish_reason": "stop"}]}')
+
+
+@dataclass
+class Trickling:
+    url: str
+    seconds: float  # how long the whole answer takes to arrive
+
+
+@pytest.fixture
+def trickling() -> Iterator[Trickling]:
+    """An upstream that sends a valid chat answer one small piece every 0.2 s, about 3 s in all:
+    never idle long enough for a read timeout, always too slow for a deadline of one second."""
+    pieces = [CHAT_ANSWER[i:i + 12] for i in range(0, len(CHAT_ANSWER), 12)]
+
+    def answer(conn: socket.socket, stop: threading.Event) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                             b"Content-Length: " + str(len(CHAT_ANSWER)).encode() + b"\r\n\r\n")
+                for piece in pieces:
+                    if stop.wait(0.2):
+                        return
+                    conn.sendall(piece)
+            except OSError:  # the client gave up: that is the point
+                pass
+
+    with raw_server(answer, threaded=True) as url:
+        yield Trickling(url, 0.2 * len(pieces))

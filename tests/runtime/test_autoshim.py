@@ -124,3 +124,41 @@ def test_installing_at_start_imports_no_http_library_and_no_pydantic(sitecustomi
     result = run_child(code, {"IONOS_MIGRATE_SHIM": "1", "IONOS_MIGRATE_UPSTREAM": f"{emulator}/v1"},
                        sitecustomize=sitecustomize)
     assert result.stdout.strip() == "True []", result.stderr
+
+
+def test_the_venv_make_builds_runs_the_hook(emulator: str) -> None:
+    """`make test`/`make demo` make an editable install, which has no .pth of its own: make adds it."""
+    from ionos_migrate.compat import hook
+
+    assert hook.installed_hooks(), "no ionos_migrate_shim.pth in this environment: run `make install`"
+    result = run_child(CHILD, {"IONOS_MIGRATE_SHIM": "1", "IONOS_MIGRATE_UPSTREAM": f"{emulator}/v1",
+                               "IONOS_MIGRATE_TOKEN": "t"})  # no sitecustomize: only the .pth
+    assert result.returncode == 0, result.stderr
+    installed, _, _, status, kind = json.loads(result.stdout)
+    assert installed and (status, kind) == (200, "prediction")
+
+
+def test_install_hook_writes_the_hook_that_python_runs(tmp_path: Path) -> None:
+    from ionos_migrate.compat import hook
+
+    written = hook.install_hook(tmp_path)
+    assert written.read_text() == PTH.read_text() and [p.name for p in tmp_path.iterdir()] == [PTH.name]
+    code = f"import site; site.addsitedir({str(tmp_path)!r}); from ionos_migrate.compat import shim; print(shim.installed())"
+    assert run_child(code, {"IONOS_MIGRATE_SHIM": "1"}).stdout.strip() == "True"
+
+
+def test_the_cli_warns_when_the_shim_is_asked_for_and_no_hook_will_act(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from ionos_migrate.cli import main
+    from ionos_migrate.compat import hook
+
+    monkeypatch.setenv("IONOS_MIGRATE_SHIM", "1")
+    monkeypatch.setattr(hook, "installed_hooks", lambda: [])
+    result = CliRunner().invoke(main, ["models"])
+    assert result.exit_code == 0 and "NOT shimmed" in result.output
+    monkeypatch.setattr(hook, "installed_hooks", lambda: [PTH])
+    assert "NOT shimmed" not in CliRunner().invoke(main, ["models"]).output
+    monkeypatch.setenv("IONOS_MIGRATE_SHIM", "0")
+    monkeypatch.setattr(hook, "installed_hooks", lambda: [])
+    assert "NOT shimmed" not in CliRunner().invoke(main, ["models"]).output

@@ -7,6 +7,7 @@ import json
 import time
 from email.utils import formatdate
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -53,6 +54,14 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after(formatdate(time.time() - 30, usegmt=True)) == 0.0
 
 
+def test_retry_after_zero_negative_past_or_unreadable_waits_the_backoff() -> None:
+    past = formatdate(time.time() - 30, usegmt=True)
+    for value in ("0", "-5", past, "nan", "soon"):
+        assert retry_delay(POLICY, 0, answer(429, retry_after=value), None) == 0.01, value
+        assert retry_delay(POLICY, 1, answer(503, retry_after=value), None) == 0.02, value
+    assert retry_delay(POLICY, 0, answer(429, retry_after="inf"), None) is None  # never waited out
+
+
 def models_answer() -> Answer:
     return Answer(200, {}, json.dumps({"object": "list", "data": [{"id": "m"}]}).encode())
 
@@ -97,9 +106,24 @@ def test_upstream_urls_come_from_configuration_only() -> None:
             return Answer(200, {}, b'{"properties": {"matches": []}}')
         return Answer(200, {}, b'{"id": "1", "created": 0, "model": "m", "choices": [{"message": {"role": "assistant", "content": "ok"}}]}')
 
-    body = b'{"properties": {"input": "x", "collectionId": "../../evil"}}'
+    body = b'{"properties": {"input": "x", "collectionId": "c 1?x=#y"}}'
     run_sync(service.predictions("http://evil.example/x", {}, body), send, POLICY)
-    assert seen == ["http://legacy.example/collections/..%2F..%2Fevil/query", "http://up.example/v1/chat/completions"]
+    assert seen == ["http://legacy.example/collections/c%201%3Fx%3D%23y/query", "http://up.example/v1/chat/completions"]
+
+
+@pytest.mark.parametrize("collection_id", ["..", ".", "../../evil", "a/b", "a\\b", "%2e%2e", "%2F", "x\n"])
+def test_collection_ids_that_would_move_the_query_are_a_400(collection_id: str) -> None:
+    service = LegacyService(legacy_upstream="http://legacy.example")
+    seen: list[str] = []
+
+    def send(outgoing: Outgoing) -> Answer:
+        seen.append(outgoing.url)
+        return Answer(200, {}, b"{}")
+
+    body = json.dumps({"properties": {"input": "x", "collectionId": collection_id}}).encode()
+    result = run_sync(service.predictions(TEXT_MODEL, {}, body), send, POLICY)
+    assert result.answer.status == 400 and seen == []
+    assert LegacyError.model_validate_json(result.answer.body).messages[0].message.startswith("properties.collectionId: ")
 
 
 @settings(max_examples=200, deadline=None)

@@ -213,7 +213,8 @@ def test_token_is_passed_on_and_never_logged(broken: str, behaviour: Any, caplog
     assert [hit["headers"]["authorization"] for hit in behaviour.seen] == [f"Bearer {TOKEN}"] * 3
     access = [r for r in caplog.records if r.name == "ionos_migrate.proxy.access"]
     assert len(access) == 3
-    assert {"method", "path", "status", "upstream_ms", "overhead_ms"} <= set(json.loads(access[0].getMessage()))
+    assert {"ts", "method", "path", "status", "upstream_status", "attempts", "upstream_ms", "own_ms",
+            "trace_id"} <= set(json.loads(access[0].getMessage()))
     ours = [r for r in caplog.records if r.name.startswith(("ionos_migrate", "uvicorn", "aiohttp", "starlette"))]
     assert ours and all(TOKEN not in record.getMessage() for record in ours)
 

@@ -240,6 +240,18 @@ def test_upstream_429_is_retried_within_bound_then_given_to_the_caller(broken: s
     assert behaviour.hits == 3
 
 
+@all_clients
+@pytest.mark.parametrize("collection_id", ["..", "a/b"])
+def test_a_collection_id_that_would_move_the_rag_query_is_a_400(client: str, collection_id: str, emulator: str,
+                                                                emulator_app: Any) -> None:
+    install(upstream=f"{emulator}/v1", legacy_upstream=emulator)
+    body = {"properties": {"input": "x", "collectionId": collection_id}}
+    status, content, headers = CLIENTS[client]("POST", f"{LEGACY}/models/{TEXT_MODEL}/predictions", body, AUTH)
+    assert status == 400 and headers["x-trace-id"]
+    assert LegacyError.model_validate_json(content).messages[0].message.startswith("properties.collectionId: ")
+    assert emulator_app.state.journal.entries() == []
+
+
 def test_upstream_timeout_is_a_504_and_not_retried(broken: str, behaviour: Any) -> None:
     behaviour.delay = 0.6
     install(upstream=f"{broken}/v1", timeout=0.2)
