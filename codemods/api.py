@@ -42,6 +42,7 @@ class SplitSite:
     classes: tuple[tuple[str, str], ...]  # (module, class name) of every class in the hierarchy
     calls: tuple[tuple[str, int], ...]  # (module, line) of each call that builds one with a legacy value
     message: str
+    marker: str = ""  # the short text of the ``# ionos-migrate:`` comment in each piece
 
 
 @dataclass(frozen=True)

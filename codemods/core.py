@@ -75,12 +75,13 @@ class RuleContext:
             if statement is not None:
                 self.edits.unmark.add(statement)
 
-    def manual(self, node: cst.CSTNode, rule: str, message: str, related=()) -> None:
-        """Leave the site as it is, mark its statement, and say what to do."""
+    def manual(self, node: cst.CSTNode, rule: str, message: str, related=(), marker: str | None = None) -> None:
+        """Leave the site as it is, mark its statement, and say what to do (``marker``: a shorter text
+        for the comment in the code, when the message is long; the report has the whole message)."""
         self.report(node, rule, "manual", message, related)
         statement = self.statement_of(node)
         if statement is not None:
-            self.edits.mark(statement, message)
+            self.edits.mark(statement, marker or message)
 
     def statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
         current: cst.CSTNode | None = node

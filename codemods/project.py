@@ -40,7 +40,7 @@ EVIDENCE = {"predictions-path", "legacy-url", "legacy-body", "inner-body"}
 @dataclass(frozen=True)
 class ModuleRef:
     keys: tuple[str, ...]  # every dotted name it may be imported by, longest first; keys[0] identifies it
-    display: str  # the path reports show
+    display: str  # the path relative to the scanned folder, as messages name it
     is_package: bool = False  # an __init__.py
 
     @property
@@ -224,4 +224,6 @@ def _plan(members: list[tuple[str, str]], classes: Mapping[tuple[str, str], Clas
         "together: the model name in the body, the input as messages, the answer from choices[0].message.content, "
         "token counts from usage"
     )
-    return SplitSite(tuple(members), tuple(sorted(calls)), message)
+    marker = (f"part of one legacy call split over {', '.join(sorted(pieces))}; rewrite every piece together, "
+              "by hand (see the ionos-migrate report)")
+    return SplitSite(tuple(members), tuple(sorted(calls)), message, marker)

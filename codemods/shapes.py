@@ -22,6 +22,7 @@ from ionos_migrate.compat.rules import LEGACY_HOST, OPENAI_HOST  # noqa: F401 (L
 
 DYNAMIC = "\x00"  # stands for a piece known only at run time (an f-string expression)
 GENERATED_TABLE = "IONOS_LEGACY_MODELS"  # the model table the codemods generate: its keys are no signal
+GENERATED_BASE = "ionos_openai_base"  # the helper that translates a legacy base URL read at run time
 
 Strength = Literal["strong", "weak"]
 

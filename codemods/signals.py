@@ -34,6 +34,7 @@ class Signal:
     strength: shapes.Strength
     detail: str  # the URL, the answer path, the model id, the constant's name: for the message
     docstring: bool = False
+    text: str = ""  # a string's text, run-time pieces as shapes.DYNAMIC
 
 
 class SignalFinder:
@@ -78,12 +79,19 @@ class SignalFinder:
         docstring = self._is_docstring(node)
         kind = shapes.legacy_url_kind(text)
         if kind is not None:
-            return Signal("legacy-url", node, "strong", text.replace(shapes.DYNAMIC, "{...}"), docstring)
+            return Signal("legacy-url", node, "strong", text.replace(shapes.DYNAMIC, "{...}"), docstring, text)
         if isinstance(node, cst.SimpleString) and text.lower() in self.legacy_ids:
             return Signal("legacy-model-id", node, "strong", text, docstring)
-        if not docstring and not self._in_decorator(node) and shapes.is_predictions_piece(text):
-            return Signal("predictions-path", node, "weak", text.replace(shapes.DYNAMIC, "{...}"))
+        if not docstring and not self._in_decorator(node) and shapes.is_predictions_piece(text) and not self._a_value(node, text):
+            return Signal("predictions-path", node, "weak", text.replace(shapes.DYNAMIC, "{...}"), text=text)
         return None
+
+    def _a_value(self, node: cst.CSTNode, text: str) -> bool:
+        """A bare ``"/predictions"`` as a dict value or a call's argument is data (a route name), not a
+        URL piece; returned by a function or assigned, it may be one (``def path(): return "/predictions"``)."""
+        if text.strip("/") != "predictions":
+            return False
+        return isinstance(self.index.parent(node), (cst.DictElement, cst.Arg))
 
     def text(self, node: cst.BaseExpression) -> str | None:
         """A string's text; an f-string's pieces resolved where the source says (constants, defaults)."""

@@ -21,7 +21,7 @@ from ionos_migrate.sourcetext import decode_python
 
 
 def module_ref(file: SourceFile) -> ModuleRef:
-    return ModuleRef(tuple(module_keys(file)), file.display, file.rel.endswith("__init__.py"))
+    return ModuleRef(tuple(module_keys(file)), file.rel, file.rel.endswith("__init__.py"))
 
 
 def collect_file_facts(file: SourceFile, legacy_ids: frozenset[str] = frozenset()) -> ModuleFacts:

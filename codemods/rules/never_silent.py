@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 from ionos_migrate.compat.rules import OPENAI_BASE_URL
 
-from .. import shapes
+from .. import pieces, shapes
+from ..api import SplitSite
 from ..core import RuleContext
 from ..resolve import ENV_CALLS, dotted_name
 from ..signals import Signal, SignalFinder
@@ -69,6 +70,8 @@ def run(ctx: RuleContext) -> None:
         if signal.docstring:
             ctx.report(signal.node, RULE_ID, "info", f"documentation mentions {_what(signal)}; update it with the code")
             continue
+        if _piece_of_a_site(ctx, signal):
+            continue
         split = _split_of(ctx, signal.node)
         if split is not None:
             statement = ctx.statement_of(signal.node) or signal.node
@@ -78,8 +81,9 @@ def run(ctx: RuleContext) -> None:
             continue
         home = _home(ctx, signal.node)
         groups.setdefault(home, _Group(signal)).signals.append(signal)
-    for statement, (group, message) in splits.items():
-        ctx.manual(group.anchor.node, SPLIT_RULE_ID, message, related=[s.node for s in group.signals[1:]])
+    for statement, (group, split) in splits.items():
+        ctx.manual(group.anchor.node, SPLIT_RULE_ID, split.message, related=[s.node for s in group.signals[1:]],
+                   marker=split.marker)
     _split_requests(ctx, covered)
     for home, group in groups.items():
         _report_group(ctx, home, group)
@@ -116,6 +120,34 @@ class _Coverage:
         return any(ancestor in self.nodes for ancestor in self.ctx.index.ancestors(node))
 
 
+def _piece_of_a_site(ctx: RuleContext, signal: Signal) -> bool:
+    """A URL piece of a call a rule reported (its client's base, a method returning the path) joins that
+    finding; a piece no request of this module uses any more (after apply) is a note."""
+    if signal.kind not in ("legacy-url", "predictions-path"):
+        return False
+    sites = [http for http in ctx.calls if http.call in ctx.sited]
+    http = pieces.site_of(ctx, signal.text, sites)
+    if http is not None:
+        line, column, _end_line, _end_column = ctx.position(http.call)
+        return _add_related(ctx, line, column, [signal])
+    reason = pieces.dead_reason(ctx, signal.node)
+    if reason is None:
+        return False
+    ctx.report(signal.node, RULE_ID, "info", f"{_what(signal)} is left in the code: {reason}. Remove it, or "
+               f"point it at the new API ({OPENAI_BASE_URL})")
+    return True
+
+
+def _add_related(ctx: RuleContext, line: int, column: int, signals: list[Signal]) -> bool:
+    """Give the finding at (line, column) the lines of ``signals``; False if there is no such finding."""
+    for index, finding in enumerate(ctx.findings):
+        if (finding.line, finding.column) == (line, column) and finding.status in ("manual", "migrated"):
+            lines = {ctx.position(s.node)[0] for s in signals} - set(range(finding.line, finding.end_line + 1))
+            ctx.findings[index] = replace(finding, related=tuple(sorted(set(finding.related) | lines)))
+            return True
+    return False
+
+
 def _what(signal: Signal) -> str:
     return WHAT[signal.kind].format(detail=signal.detail)
 
@@ -139,11 +171,15 @@ def _report_group(ctx: RuleContext, home: cst.CSTNode, group: _Group) -> None:
     calls = [http.call for http in ctx.calls if isinstance(home, cst.FunctionDef) and _inside(ctx, http.call, home)]
     seen = "; ".join(dict.fromkeys(_what(s) for s in signals))
     if calls:
-        reason = "the tool cannot follow these pieces to one request it can rewrite"
+        reason = "the tool cannot follow this to one request it can rewrite"
+    elif kinds == {"legacy-answer"}:
+        reason = ("the request that fetched this answer is in another module, or is not one the tool can follow; "
+                  "read the new answer's fields once that request is migrated")
     else:
-        reason = "no request the tool can follow uses them here"
+        reason = "no request the tool can follow uses this here"
     message = f"{seen}: {reason}. Move it to the new API by hand: {ADVICE}"
-    ctx.manual(group.anchor.node, RULE_ID, message, related=[s.node for s in signals[1:]] + calls)
+    ctx.manual(group.anchor.node, RULE_ID, message, related=[s.node for s in signals[1:]] + calls,
+               marker=f"{seen}: {reason}; see the ionos-migrate report")
 
 
 def _join_manual_site(ctx: RuleContext, home: cst.CSTNode, signals: list[Signal]) -> bool:
@@ -160,11 +196,8 @@ def _join_manual_site(ctx: RuleContext, home: cst.CSTNode, signals: list[Signal]
             if node is not place and not _inside(ctx, node, place):
                 continue
             line, column, _end_line, _end_column = ctx.position(node)
-            for index, finding in enumerate(ctx.findings):
-                if finding.status == "manual" and (finding.line, finding.column) == (line, column):
-                    lines = {ctx.position(s.node)[0] for s in signals} - set(range(finding.line, finding.end_line + 1))
-                    ctx.findings[index] = replace(finding, related=tuple(sorted(set(finding.related) | lines)))
-                    return True
+            if any(f.status == "manual" and (f.line, f.column) == (line, column) for f in ctx.findings):
+                return _add_related(ctx, line, column, signals)
     return False
 
 
@@ -195,17 +228,21 @@ def _constant(ctx: RuleContext, signal: Signal, covered: _Coverage) -> bool:
     name = _constant_name(ctx, signal.node)
     if name is None:
         return False
-    if signal.kind == "legacy-model-id":  # configuration, not a call: its uses need no rewrite
-        _model_ids(ctx, [signal])
-        return True
     uses = [load for load in ctx.index.loads_of(name, ctx.index.module) if not _in_assignment_of(ctx, load, name)]
     left = [load for load in uses if not covered(load) and not _translated(ctx, load)]
+    if signal.kind == "legacy-model-id":  # configuration, not a call: the sites that use it say what they need
+        if uses and not left:
+            ctx.report(signal.node, RULE_ID, "info", f"{_what(signal)} in {name}, used by the sites reported here")
+        else:
+            _model_ids(ctx, [signal])
+        return True
     if left:
         for load in left:
             home = _home(ctx, load)
             ctx.manual(load, RULE_ID, (
                 f"uses {name}, which holds {_what(signal)}, in a way the tool cannot rewrite. "
-                f"Move it to the new API by hand: {ADVICE}"), related=[signal.node])
+                f"Move it to the new API by hand: {ADVICE}"), related=[signal.node],
+                marker=f"uses {name}, which holds {_what(signal)}, in a way the tool cannot rewrite; see the ionos-migrate report")
         return True
     where = "the call sites it migrates no longer use it" if uses else "nothing in this module uses it (uses in other modules are reported there)"
     ctx.report(_small_statement(ctx, signal.node) or signal.node, CONSTANT_RULE_ID, "info", (
@@ -258,12 +295,15 @@ def _in_assignment_of(ctx: RuleContext, load: cst.Name, name: str) -> bool:
 
 
 def _translated(ctx: RuleContext, load: cst.Name) -> bool:
-    """``IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID)``: a model id the generated table translates."""
+    """``IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID)``, ``ionos_openai_base(BASE)``: a value the code the
+    migration generated translates at run time."""
     for ancestor in ctx.index.ancestors(load):
         if isinstance(ancestor, cst.Call) and isinstance(ancestor.func, cst.Attribute):
             owner = ancestor.func.value
             if isinstance(owner, cst.Name) and owner.value == shapes.GENERATED_TABLE:
                 return True
+        if isinstance(ancestor, cst.Call) and isinstance(ancestor.func, cst.Name) and ancestor.func.value == shapes.GENERATED_BASE:
+            return True
         if isinstance(ancestor, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             return False
     return False
@@ -272,18 +312,18 @@ def _translated(ctx: RuleContext, load: cst.Name) -> bool:
 # --- calls split over modules -------------------------------------------------------
 
 
-def _split_of(ctx: RuleContext, node: cst.CSTNode) -> str | None:
+def _split_of(ctx: RuleContext, node: cst.CSTNode) -> SplitSite | None:
     project = ctx.context.project
     module = ctx.index.module_name
     for ancestor in ctx.index.ancestors(node):
         if isinstance(ancestor, cst.ClassDef):
             split = project.split_of_class(module, ancestor.name.value)
             if split is not None:
-                return split.message
+                return split
         if isinstance(ancestor, cst.Call):
             split = project.split_of_call(module, ctx.position(ancestor)[0])
             if split is not None:
-                return split.message
+                return split
     return None
 
 
@@ -292,9 +332,9 @@ def _split_requests(ctx: RuleContext, covered: _Coverage) -> None:
     for http in ctx.calls:
         if covered(http.call):
             continue
-        message = _split_of(ctx, http.call)
-        if message is not None:
-            ctx.manual(http.call, SPLIT_RULE_ID, message)
+        split = _split_of(ctx, http.call)
+        if split is not None:
+            ctx.manual(http.call, SPLIT_RULE_ID, split.message, marker=split.marker)
 
 
 RULE = Rule(RULE_ID, run, order=80)

@@ -44,7 +44,7 @@ from ..sdk import Client
 from ..runtime_base import describe, url_expression
 from ..signals import dict_shape
 from ..sites import HttpCall, LegacyUrl, classify, classify_runtime
-from ..urls import drop_dead_url_variables, write_urls
+from ..urls import drop_dead_url_variables, url_binding, write_urls
 from ..writer import remove_inlined, sdk_client, write_body
 from . import Rule
 
@@ -82,7 +82,8 @@ def run(ctx: RuleContext) -> None:
             ctx.replaced_names.append(http.call)
             ctx.replaced_names.extend(site.gone)  # urlopen(req), json.loads(...) around the answer
             replaced_urls.append(http)
-        ctx.report(http.call, RULE_ID, "migrated", message)
+        binding = url_binding(ctx, http.url, http.scope)  # the URL's definition changes with the call
+        ctx.report(http.call, RULE_ID, "migrated", message, related=[*site.replace, *(binding[:1] if binding else ())])
     write_urls(ctx, urls)
     drop_dead_url_variables(ctx, replaced_urls)
 
@@ -115,6 +116,8 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
         remove_inlined(ctx, site, body)
     if len(kinds) != 1:
         raise SiteError("the callers pass bodies for different endpoints (text and image); rewrite by hand")
+    if legacy.base is not None and client is not None and legacy.host_from_default:
+        legacy = replace(legacy, base=None)  # the SDK client is built for the new host, as for a literal URL
     if legacy.base is not None:
         if client is not None:
             raise SiteError("the base URL comes from run time; --target openai does not rewrite such calls yet, "

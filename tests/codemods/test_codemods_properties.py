@@ -97,10 +97,12 @@ def test_every_combination_is_all_or_nothing(
     result = transform(source, path="m.py", context=context)
     cst.parse_module(result.code)
     assert transform(result.code, path="m.py", context=context).code == result.code
-    (finding,) = result.findings
+    ask = source.splitlines().index("def ask(prompt, n=5):") + 1
+    (finding,) = [f for f in result.findings if f.line > ask]  # the module's constants have findings of their own
     readable = READS[read_kind][1] and model_kind != "unknown"
     if finding.status == "manual":
-        added = [line for line in result.code.splitlines() if line not in source.splitlines()]
+        body = result.code[result.code.index("def ask(prompt, n=5):"):]
+        added = [line for line in body.splitlines() if line not in source.splitlines()]
         assert len(added) == 1 and added[0].strip().startswith("# ionos-migrate:")
         assert not readable or target == "openai", finding.message
     else:

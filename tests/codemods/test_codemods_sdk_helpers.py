@@ -30,6 +30,11 @@ def module(helper: str, caller: str = CALLER) -> str:
     )
 
 
+def site(result):
+    """The finding of the call site (a constant left holding the old URL is an info note beside it)."""
+    return next(f for f in result.findings if f.rule != "legacy-url-constant")
+
+
 def migrate(source: str):
     result = transform(source, path="m.py", context=OPENAI)
     again = transform(result.code, path="m.py", context=OPENAI)
@@ -46,7 +51,7 @@ def migrate(source: str):
 )
 def test_a_helper_that_only_sends_is_bypassed_by_the_sdk_call(helper):
     result = migrate(module(helper))
-    assert result.findings[0].status == "migrated"
+    assert site(result).status == "migrated"
     assert (
         '    answer = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", '
         'messages=[{"role": "user", "content": prompt}])\n'
@@ -58,7 +63,7 @@ def test_a_helper_that_only_sends_is_bypassed_by_the_sdk_call(helper):
 def test_the_helpers_timeout_comes_along():
     helper = "def send(url, payload):\n    return requests.post(url, json=payload, headers=HEADERS, timeout=12).json()\n"
     result = migrate(module(helper))
-    assert result.findings[0].status == "migrated"
+    assert site(result).status == "migrated"
     assert "messages=[{\"role\": \"user\", \"content\": prompt}], timeout=12)\n    return answer.choices" in result.code
 
 
@@ -78,12 +83,12 @@ def test_the_helpers_timeout_comes_along():
 def test_helpers_that_do_more_keep_the_site_manual(helper, why):
     source = module(helper)
     result = migrate(source)
-    assert result.findings[0].status == "manual"
-    assert why in result.findings[0].message
+    assert site(result).status == "manual"
+    assert why in site(result).message
     assert "ionos_client" not in result.code and "answer = send(URL" in result.code
 
 
 def test_a_caller_passing_more_than_url_and_body_is_manual():
     helper = "def send(url, payload, retries=1):\n    return requests.post(url, json=payload, headers=HEADERS).json()\n"
     result = migrate(module(helper, CALLER.replace("}})\n", "}}, 3)\n")))
-    assert result.findings[0].status == "manual"
+    assert site(result).status == "manual"

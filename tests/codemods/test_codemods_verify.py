@@ -33,17 +33,24 @@ DRIVER = textwrap.dedent('''\
     import sys
 
     ROOT = os.path.dirname(os.path.abspath(__file__))
-    for name, script in {cases!r}:
+    for name, script, env in {cases!r}:
         print("==", name, flush=True)
         folder = os.path.join(ROOT, name)
         before = set(sys.modules)
         sys.path.insert(0, folder)
         os.chdir(folder)
+        saved = {{key: os.environ.get(key) for key in env}}
+        os.environ.update(env)  # the case's deployment: a base URL still set to the legacy value
         try:
             runpy.run_path(os.path.join(folder, script), run_name="__main__")
         except Exception as exc:  # one failing case must not hide the others
             print("failed:", type(exc).__name__, exc)
         finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
             sys.stdout.flush()
             sys.path.remove(folder)
             os.chdir(ROOT)
@@ -57,8 +64,8 @@ DRIVER = textwrap.dedent('''\
 def combined_tree(root: Path, side: str, names: list[str] = RUNNABLE) -> Path:
     tree = root / side
     tree.mkdir()
-    cases = [(name, case_meta(name)["run"]["script"]) for name in names]
-    for name, _script in cases:
+    cases = [(name, case_meta(name)["run"]["script"], case_meta(name)["run"].get("env", {})) for name in names]
+    for name, _script, _env in cases:
         shutil.copytree(CASES / name / side, tree / name)
     (tree / "run_cases.py").write_text(DRIVER.format(cases=cases), "utf-8")
     return tree

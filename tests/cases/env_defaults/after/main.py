@@ -9,6 +9,17 @@ IONOS_LEGACY_MODELS = {
 }
 
 
+def ionos_openai_base(base):
+    """The new API's base for a base URL of the retired IONOS API (from ionos-migrate).
+
+    The retired host, or no value, becomes the OpenAI-compatible API; any
+    other base is taken to be OpenAI-compatible already and kept.
+    """
+    if not base or "//inference.de-txl.ionos.com" in base:
+        return "https://openai.inference.de-txl.ionos.com/v1"
+    return base.rstrip("/")
+
+
 ENDPOINT = os.getenv("IONOS_ENDPOINT", "https://inference.de-txl.ionos.com/models")
 MODEL_ID = os.getenv("IONOS_MODEL_ID", "b18b18de-92c3-466e-81a8-e5df91890091")
 TOKEN = os.environ.get("IONOS_API_TOKEN")
@@ -16,7 +27,7 @@ TOKEN = os.environ.get("IONOS_API_TOKEN")
 
 def generate(prompt):
     r = requests.post(
-        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        ionos_openai_base(ENDPOINT) + "/chat/completions",
         headers={"Authorization": f"Bearer {TOKEN}"},
         json={"model": IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID), "messages": [{"role": "user", "content": prompt}], "max_tokens": 90, "temperature": 0.2},
     )
