@@ -44,6 +44,16 @@ PLANTED = {
         'print(r.json()["properties"]["output"])\n'
     ),
     "planted/deploy/.env": f"IONOS_URL={LEGACY}\n",
+    # The shapes of issue 10: a base from the environment, an answer read in a module that sends nothing.
+    "planted/svc/settings.py": 'import os\n\nAPI_URL = os.getenv("IONOS_API_URL", "")\n',
+    "planted/svc/parsing.py": 'def text(raw):\n    return raw["properties"]["output"]\n',
+    "planted/svc/client.py": (
+        "import requests\n\nfrom .parsing import text\nfrom .settings import API_URL\n\n\n"
+        "def ask(q, model):\n"
+        '    r = requests.post(f"{API_URL}/{model}/predictions", json={"properties": {"input": q}})\n'
+        "    return text(r.json())\n"
+    ),
+    "planted/svc/.env": "IONOS_API_URL=https://inference.de-txl.ionos.com/models\n",
 }
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.so", "*.so.*", "*.a", "*.dylib", "*.exe", "*.whl")
 
@@ -56,6 +66,11 @@ def build_tree(root: Path) -> None:
     site = stdlib / "site-packages"
     if site.is_dir():
         shutil.copytree(site, root / "third_party", ignore=IGNORE, symlinks=True)
+    plant(root)
+
+
+def plant(root: Path) -> None:
+    shutil.rmtree(root / "planted", ignore_errors=True)
     for name, text in PLANTED.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,15 +132,18 @@ def main() -> int:
     args = parser.parse_args()
 
     root = args.tree
-    if args.rebuild or not (root / "planted").is_dir():
+    if args.rebuild or not (root / "stdlib").is_dir():
         build_tree(root)
+    plant(root)  # the planted files change with the tool's cases: always the current ones
     files, lines = tree_size(root)
     bindir = Path(sys.executable).parent
     report = root.parent / "ionos-migrate-bench-report.json"
 
     # One untimed pass of each warms the page cache, so every tool reads from memory.
     scan_cmd = [str(bindir / "ionos-migrate"), "scan", "--no-progress", "--report", str(report), str(root)]
-    ruff_cmd = [str(bindir / "ruff"), "check", "--select", "E9", "--no-cache", "--exit-zero", "--quiet", str(root)]
+    # exclude=[]: ruff's default excludes would skip folders such as site-packages or build
+    ruff_cmd = [str(bindir / "ruff"), "check", "--select", "E9", "--no-cache", "--exit-zero", "--quiet",
+                "--config", "exclude=[]", str(root)]
     grep_cmd = ["grep", "-rl", "inference.de-txl.ionos.com", str(root)]
     for command in (scan_cmd, ruff_cmd, grep_cmd):
         subprocess.run(command, capture_output=True)
@@ -173,7 +191,8 @@ def main() -> int:
     text = "\n".join(out)
     print(text)
     args.results.write_text(text, encoding="utf-8")
-    ok = scan.returncode == 1 and not stray and found >= planted - {str((root / "planted/app/settings.py").resolve())}
+    quiet = {str((root / "planted/svc/settings.py").resolve())}  # reads a variable; the legacy value is in .env
+    ok = scan.returncode == 1 and not stray and found >= planted - quiet
     return 0 if ok else 1
 
 

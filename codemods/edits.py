@@ -104,15 +104,18 @@ class ModuleEdits:
         if self.empty:
             return module
         if self.replace or self.markers or self.before or self.after:
-            module = module.visit(_Apply(self))
+            module = module.visit(_Apply(self, module))
         if self.prelude or self.imports:
             module = _add_to_module(module, self.imports, self.prelude)
         return module
 
 
 class _Apply(cst.CSTTransformer):
-    def __init__(self, edits: ModuleEdits):
+    def __init__(self, edits: ModuleEdits, module: cst.Module):
         self.edits = edits
+        # Comments above a module's first statement belong to the module's header, not to the statement.
+        self.first = module.body[0] if module.body else None
+        self.header = {line.comment.value.strip() for line in module.header if line.comment}
 
     def on_leave(self, original_node, updated_node):  # type: ignore[override]
         make = self.edits.replace.get(original_node)
@@ -124,6 +127,8 @@ class _Apply(cst.CSTTransformer):
         lines = self.edits.markers.get(original_node)
         if lines and hasattr(updated_node, "leading_lines"):
             present = {line.comment.value.strip() for line in updated_node.leading_lines if line.comment}
+            if original_node is self.first:
+                present |= self.header
             new = [cst.EmptyLine(comment=cst.Comment(text)) for text in lines if text not in present]
             if new:
                 updated_node = updated_node.with_changes(leading_lines=[*updated_node.leading_lines, *new])

@@ -61,7 +61,7 @@ def dead_reason(ctx: RuleContext, node: cst.CSTNode) -> str | None:
 
 def _dead_base_url(ctx: RuleContext, factory: cst.Call, arg: cst.Arg) -> str | None:
     """``httpx.Client(base_url=<legacy>)`` whose every request names a full URL: the base is never used."""
-    if arg.keyword is None or arg.keyword.value != "base_url" or dotted_name(factory.func) not in CLIENT_FACTORIES:
+    if arg.keyword is None or arg.keyword.value != "base_url" or not _httpx_factory(ctx, factory):
         return None
     from .sites import CallFinder
 
@@ -73,6 +73,15 @@ def _dead_base_url(ctx: RuleContext, factory: cst.Call, arg: cst.Arg) -> str | N
     if all(_absolute(ctx, http) for http in through):
         return "the client's base_url, which every request through the client overrides with a full URL"
     return None
+
+
+def _httpx_factory(ctx: RuleContext, factory: cst.Call) -> bool:
+    """``httpx.Client(...)``, or ``Client(...)`` imported from httpx (another library's ``Client`` may do anything)."""
+    name = dotted_name(factory.func) or ""
+    if name.startswith("httpx."):
+        return name in CLIENT_FACTORIES
+    found = ctx.index.lookup(name, ctx.index.module) if name in CLIENT_FACTORIES else None
+    return bool(found and found[0] == "import" and found[2][0] == "httpx")  # type: ignore[index]
 
 
 def _absolute(ctx: RuleContext, http: HttpCall) -> bool:

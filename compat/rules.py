@@ -33,8 +33,10 @@ UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 # Byte markers a file must contain to possibly hold a legacy call site.
 PREFILTER_MARKERS: tuple[bytes, ...] = (LEGACY_HOST.encode(), b"/predictions")
 # Bytes of a weak signal (a legacy body or answer read): common elsewhere, so such a file is
-# parsed only when the project phase ties it to IONOS.
+# parsed only when it is tied to IONOS. The first pass looks for the bare words (one scan each);
+# "properties" then counts only as a quoted key.
 WEAK_MARKERS: tuple[bytes, ...] = (b'"properties"', b"'properties'", b"putTokens")
+WEAK_SCREENS: tuple[bytes, ...] = (b"properties", b"putTokens")
 
 Coercion = Literal["int", "float", "number"]
 

@@ -68,6 +68,8 @@ def kind_of(name: str) -> Kind | None:
         return "notebook"
     if name in TEXT_NAMES or name.startswith(TEXT_NAME_PREFIXES):
         return "text"
+    if name.upper().startswith("README") and name.lower().endswith((".md", ".rst", ".txt")):
+        return "text"  # a README that names a retired URL is a note; other documentation is not read
     return "text" if os.path.splitext(name)[1].lower() in TEXT_SUFFIXES else None
 
 

@@ -22,7 +22,6 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ionos_migrate.codemods.api import Finding, MigrationContext
 from ionos_migrate.codemods.shapes import legacy_model_ids, mentions_ionos_bytes
-from ionos_migrate.compat.rules import WEAK_MARKERS
 from ionos_migrate.discovery import SourceFile, discover, in_shard, module_keys
 from ionos_migrate.notebooks import NotebookError, mask_ipython, read_notebook, unmask_ipython
 from ionos_migrate.prefilter import markers, prefilter
@@ -40,6 +39,7 @@ RULE_WRITE = "write-error"
 # JSON and SARIF reports name the tool near their start (see reports.py, sarif.py).
 REPORT_SIGNATURE = b'"name": "ionos-migrate"'
 REPORT_SIGNATURE_WITHIN = 400
+MARKDOWN_REPORT = b"## ionos-migrate "  # the Markdown report's first line (reports.render_markdown)
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def run(options: RunOptions, context: MigrationContext, *, progress: Progress | 
     everything = discover(options.paths, include=options.include, exclude=options.exclude)
     ids = legacy_model_ids(context.model_map.entries, context.model_map.hints)
     # The project phase must see every shard's modules; only the file phase is sharded.
-    pre = prefilter(everything, markers(options.markers, ids), WEAK_MARKERS)
+    pre = prefilter(everything, markers(options.markers, ids), weak=True)
     mine = _in_shard(everything, options.shard)
     kept_mine = [f for f in pre.kept if f in mine]
     unreadable = [(file, reason) for file, reason in pre.unreadable if file in mine]
@@ -363,7 +363,7 @@ def _scan_text_file(file: SourceFile, context: MigrationContext) -> FileOutcome:
         data = file.path.read_bytes()
     except OSError as exc:
         return _unreadable(file, exc.strerror or str(exc))
-    if REPORT_SIGNATURE in data[:REPORT_SIGNATURE_WITHIN]:
+    if REPORT_SIGNATURE in data[:REPORT_SIGNATURE_WITHIN] or data.startswith(MARKDOWN_REPORT):
         return outcome  # our own JSON or SARIF report, left in the tree: it quotes the sites it found
     outcome.findings.extend(scan_text(data.decode("utf-8", errors="replace"), outcome.path, context.model_map))
     return outcome

@@ -27,13 +27,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from ionos_migrate.compat.rules import PREFILTER_MARKERS
+from ionos_migrate.codemods.shapes import mentions_ionos_bytes
+from ionos_migrate.compat.rules import PREFILTER_MARKERS, WEAK_MARKERS, WEAK_SCREENS
 from ionos_migrate.discovery import SourceFile, module_keys
 
 MAX_ROUNDS = 4  # re-exports of re-exports; more than this is not seen in real code
 SETTING_WORDS = (b"url", b"endpoint", b"base", b"host", b"api", b"config", b"settings")
 _TOP_LEVEL_NAME = re.compile(rb"^(?:(?:async\s+)?def\s+|class\s+)?([A-Za-z_]\w*)\s*(?:[:(][^=\n]*)?=?")
 _IDENTIFIER = re.compile(rb"[A-Za-z_]\w*")
+# {"properties": {"input": ...: a legacy request body, a strong signal behind a weak marker
+_LEGACY_BODY = re.compile(rb"""["']properties["']\s*:\s*\{\s*["']input["']\s*:""")
+_FROM_IMPORT = re.compile(rb"^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n]*)", re.M)
+_PLAIN_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([^\n]*)", re.M)
 
 
 @dataclass
@@ -49,10 +54,13 @@ def markers(extra: Iterable[str] = (), model_ids: Iterable[str] = ()) -> tuple[b
     return PREFILTER_MARKERS + tuple(m.encode("utf-8") for m in (*extra, *sorted(model_ids)) if m)
 
 
-def prefilter(files: Sequence[SourceFile], marker_bytes: Sequence[bytes], weak_bytes: Sequence[bytes] = ()) -> Prefiltered:
+def prefilter(files: Sequence[SourceFile], marker_bytes: Sequence[bytes], weak: bool = False) -> Prefiltered:
+    """``weak``: also set aside the Python files and notebooks with only a weak marker that are tied to
+    IONOS by their bytes (they name it, or import or are imported by a kept module)."""
     result = Prefiltered()
     # module name -> names it exports that carry a legacy URL
     exports: dict[str, set[bytes]] = {}
+    candidates: list[tuple[SourceFile, bytes]] = []
     for file in files:
         data = _read(file, result)
         if data is None:
@@ -60,13 +68,53 @@ def prefilter(files: Sequence[SourceFile], marker_bytes: Sequence[bytes], weak_b
         if any(marker in data for marker in marker_bytes):
             result.kept.append(file)
             _note_exports(file, data, marker_bytes, set(), exports)
-        elif file.kind != "text" and any(marker in data for marker in weak_bytes):
-            result.weak.append(file)
+        elif weak and file.kind != "text" and _weak_marker(data):
+            candidates.append((file, data))
     _keep_importers(files, result, marker_bytes, exports)
-    kept = {f.location for f in result.kept}
-    result.weak = [f for f in result.weak if f.location not in kept]
+    if candidates:
+        kept = {f.location for f in result.kept}
+        result.weak = _tied_by_bytes([(f, d) for f, d in candidates if f.location not in kept], result.kept)
     result.dropped = len(files) - len(result.kept) - len(result.weak) - len(result.unreadable)
     return result
+
+
+def _imported_names(data: bytes) -> set[bytes]:
+    """The last part of every module an import names, and the names it imports (maybe submodules):
+    ``from a.b import c, d`` -> b, c, d; ``import x.y as z`` -> y."""
+    names: set[bytes] = set()
+    for match in _FROM_IMPORT.finditer(data):
+        names.add(match[1].rsplit(b".", 1)[-1])
+        names.update(_IDENTIFIER.findall(match[2]))
+    for match in _PLAIN_IMPORT.finditer(data):
+        names.update(part.split(b" as ")[0].strip().rsplit(b".", 1)[-1] for part in match[1].split(b","))
+    return names
+
+
+def _weak_marker(data: bytes) -> bool:
+    if b"properties" in data and any(marker in data for marker in WEAK_MARKERS[:2]):
+        return True
+    return WEAK_SCREENS[1] in data
+
+
+def _tied_by_bytes(candidates: list[tuple[SourceFile, bytes]], kept: list[SourceFile]) -> list[SourceFile]:
+    """The weak-marker files worth the project phase: they name IONOS, or one imports the other (by
+    module name, on bytes: a superset of what the project phase will find with the parser)."""
+    kept_modules = [f for f in kept if f.kind == "python"]
+    kept_names = {name.encode() for name in (module_name(f) for f in kept_modules) if name}
+    kept_imports: set[bytes] = set()
+    for file in kept_modules:
+        kept_imports |= _imported_names(_read(file, None) or b"")
+    seeds = {file.location for file, data in candidates if mentions_ionos_bytes(data) or _LEGACY_BODY.search(data)}
+    for file, data in candidates:  # a seed among them ties its import neighbours too
+        if file.location in seeds and file.kind == "python":
+            kept_imports |= _imported_names(data)
+            kept_names.add((module_name(file) or "").encode())
+    tied = []
+    for file, data in candidates:
+        name = module_name(file)
+        if file.location in seeds or (name and name.encode() in kept_imports) or _imported_names(data) & kept_names:
+            tied.append(file)
+    return tied
 
 
 def _keep_importers(files: Sequence[SourceFile], result: Prefiltered, marker_bytes: Sequence[bytes],

@@ -28,7 +28,12 @@ UUID_RE = re.compile(r"(?<![\w-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 MODEL_MAP_LINE = re.compile(r"^\s*[\"']?[0-9a-fA-F-]{36}[\"']?\s*=")  # a model map entry in TOML: not a use
 
 
+DOC_SUFFIXES = (".md", ".rst", ".txt")
+
+
 def scan_text(text: str, path: str, model_map: ModelMap | None = None) -> list[Finding]:
+    if path.lower().endswith(DOC_SUFFIXES):
+        return _documentation(text, path)
     findings = []
     for number, line in enumerate(text.splitlines(), start=1):
         hits = [m for m in LEGACY_URL_RE.finditer(line) if not (m["path"] or "").startswith("/collections")]
@@ -41,6 +46,19 @@ def scan_text(text: str, path: str, model_map: ModelMap | None = None) -> list[F
             ))
         if model_map is not None and not hits and not MODEL_MAP_LINE.match(line):
             findings.extend(_model_ids(line, number, path, model_map))
+    return findings
+
+
+def _documentation(text: str, path: str) -> list[Finding]:
+    """A README or other document that names a retired URL: a note (no code runs it), so it gets updated."""
+    findings = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in LEGACY_URL_RE.finditer(line):
+            if (match["path"] or "").startswith("/collections") or not (match["path"] or "").strip("/"):
+                continue
+            findings.append(Finding(path, number, match.start() + 1, number, match.end() + 1, RULE, "info",
+                                    f"documentation names the retired API ({match[0]!r}); update it to "
+                                    f"{OPENAI_BASE_URL} once the code is migrated"))
     return findings
 
 

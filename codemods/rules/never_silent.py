@@ -244,7 +244,13 @@ def _constant(ctx: RuleContext, signal: Signal, covered: _Coverage) -> bool:
                 f"Move it to the new API by hand: {ADVICE}"), related=[signal.node],
                 marker=f"uses {name}, which holds {_what(signal)}, in a way the tool cannot rewrite; see the ionos-migrate report")
         return True
-    where = "the call sites it migrates no longer use it" if uses else "nothing in this module uses it (uses in other modules are reported there)"
+    if any(_through_base_helper(ctx, load) for load in uses):
+        where = (f"the migrated calls read it through {shapes.GENERATED_BASE}(), which translates the retired "
+                 "value, so it works as it is")
+    elif uses:
+        where = "the call sites it migrates no longer use it"
+    else:
+        where = "nothing in this module uses it (uses in other modules are reported there)"
     ctx.report(_small_statement(ctx, signal.node) or signal.node, CONSTANT_RULE_ID, "info", (
         f"{name} still holds {_what(signal)}. ionos-migrate leaves module constants in place (other modules may "
         f"import them); {where}. Remove it, or point it at the new API ({OPENAI_BASE_URL}), once nothing else uses it"))
@@ -292,6 +298,11 @@ def _is_string_expression(node: cst.BaseExpression) -> bool:
 
 def _in_assignment_of(ctx: RuleContext, load: cst.Name, name: str) -> bool:
     return _constant_name(ctx, load) == name
+
+
+def _through_base_helper(ctx: RuleContext, load: cst.Name) -> bool:
+    return any(isinstance(a, cst.Call) and isinstance(a.func, cst.Name) and a.func.value == shapes.GENERATED_BASE
+               for a in ctx.index.ancestors(load))
 
 
 def _translated(ctx: RuleContext, load: cst.Name) -> bool:

@@ -15,10 +15,10 @@ def rels(files) -> list[str]:
 def test_finds_python_notebooks_and_text_files_and_nothing_else(tmp_path):
     make_tree(tmp_path, {
         "app.py": "", "nb.ipynb": "{}", ".env": "", "deploy/Dockerfile": "", "cfg/settings.yaml": "",
-        "web/client.ts": "", "README.rst": "", "image.png": b"\x89PNG", "lib/stub.pyi": "",
+        "web/client.ts": "", "README.rst": "", "docs/guide.md": "", "image.png": b"\x89PNG", "lib/stub.pyi": "",
     })
-    assert rels(discover([tmp_path])) == [".env", "app.py", "cfg/settings.yaml", "deploy/Dockerfile", "nb.ipynb",
-                                          "web/client.ts"]
+    assert rels(discover([tmp_path])) == [".env", "README.rst", "app.py", "cfg/settings.yaml", "deploy/Dockerfile",
+                                          "nb.ipynb", "web/client.ts"]
 
 
 def test_kinds():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from engine_helpers import LEGACY_URL
+import json
+
+from engine_helpers import LEGACY_URL, make_tree
 from ionos_migrate.textfiles import scan_text
 
 
@@ -31,3 +33,15 @@ def test_bare_host_models_list_and_relative_predictions_path():
     findings = scan_text(text, "client.ts")
     assert [f.line for f in findings] == [1, 2, 3]
     assert "models list" in findings[1].message
+
+
+def test_documentation_naming_a_retired_url_is_a_note_and_our_markdown_report_is_not_scanned(tmp_path, cli):
+    url = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+    make_tree(tmp_path, {
+        "README.md": f"Call `{url}` with your token.\nCollections stay at https://inference.de-txl.ionos.com/collections\n",
+        "review.md": f"## ionos-migrate diff\n\n| `app.py:3:1` | manual | {url} |\n",
+    })
+    result = cli(tmp_path, "scan", "--no-progress", "--report", "r.json")
+    assert result.exit_code == 0  # a note changes no exit code
+    findings = json.loads((tmp_path / "r.json").read_text("utf-8"))["findings"]
+    assert [(f["path"], f["line"], f["status"]) for f in findings] == [("README.md", 1, "info")]
