@@ -14,16 +14,17 @@ import ast
 import difflib
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ionos_migrate.codemods.api import Finding, MigrationContext, ProjectIndex
+from ionos_migrate.depth import too_deep
 from ionos_migrate.discovery import SourceFile, discover, in_shard, module_keys
 from ionos_migrate.leftovers import leftover_constant_findings
 from ionos_migrate.notebooks import NotebookError, mask_ipython, read_notebook, unmask_ipython
+from ionos_migrate.pool import WorkerPool
 from ionos_migrate.prefilter import markers, prefilter
 from ionos_migrate.sourcetext import SourceDecodeError, decode_python, to_newline_style
 from ionos_migrate.textfiles import scan_text
@@ -154,9 +155,9 @@ def run(options: RunOptions, context: MigrationContext, *, progress: Progress | 
     modules = [f for f in pre.kept if f.kind == "python"]
     jobs = options.jobs or os.cpu_count() or 1
     with _Mapper(jobs, len(code) + len(modules)) as map_:
-        index = build_index(modules, map_(collect_file_constants, modules))
+        index = build_index(modules, map_(collect_file_constants, modules, crashed=_no_constants))
         work = partial(process_file, context=replace(context, project=index))
-        for done, outcome in enumerate(map_(work, code), start=1):
+        for done, outcome in enumerate(map_(work, code, crashed=_worker_died), start=1):
             outcomes.append(outcome)
             if progress:
                 progress(done, len(code))
@@ -177,20 +178,24 @@ def _in_shard(files: list[SourceFile], shard: tuple[int, int] | None) -> set[Sou
 
 
 class _Mapper:
-    """``map`` over a process pool, or inline when there is too little work for one."""
+    """``map`` over a worker pool that survives a dying worker, or inline when there is too little work for one.
+
+    ``map_(fn, items, crashed=...)``: ``crashed(item, reason)`` stands in for the result of an item whose
+    worker process died on it (see :mod:`ionos_migrate.pool`). Inline, nothing can stand in: the
+    depth check (:mod:`ionos_migrate.depth`) keeps the known crashers away from libcst.
+    """
 
     def __init__(self, jobs: int, work: int) -> None:
-        self.pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and work >= INLINE_BELOW else None
-        self.chunk = max(1, work // (jobs * 4))
+        self.pool = WorkerPool(jobs) if jobs > 1 and work >= INLINE_BELOW else None
 
-    def __enter__(self) -> Callable[[Callable, Sequence], Iterator]:
+    def __enter__(self) -> Callable[..., Iterator]:
         if self.pool is None:
-            return lambda fn, items: map(fn, items)
-        return lambda fn, items: self.pool.map(fn, items, chunksize=self.chunk)
+            return lambda fn, items, *, crashed: map(fn, items)
+        return self.pool.map
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            self.pool.close()
 
 
 def write_changes(result: RunResult) -> int:
@@ -222,6 +227,10 @@ def collect_file_constants(file: SourceFile) -> dict[str, str]:
         return collect_constants(decode_python(file.path.read_bytes()).text)
     except Exception:  # noqa: BLE001 - the transform pass reports what is wrong with the file
         return {}
+
+
+def _no_constants(file: SourceFile, reason: str) -> dict[str, str]:
+    return {}  # the file phase reports the file
 
 
 def build_index(modules: Sequence[SourceFile], constants: Iterable[dict[str, str]]) -> ProjectIndex:
@@ -323,6 +332,10 @@ def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, 
 
     from ionos_migrate.codemods import transform
 
+    deep = too_deep(source)  # libcst's native parser would crash the process on it
+    if deep:
+        outcome.findings.append(_error(outcome.path, RULE_PARSE, f"not parsed: {deep}; file left unchanged", cell=cell))
+        return None
     try:
         result = transform(source, path=outcome.path, context=context, earlier_constants=earlier)
     except libcst.ParserSyntaxError as exc:
@@ -382,6 +395,13 @@ def _scan_text_file(file: SourceFile) -> FileOutcome:
     if REPORT_SIGNATURE in data[:REPORT_SIGNATURE_WITHIN]:
         return outcome  # our own JSON or SARIF report, left in the tree: it quotes the sites it found
     outcome.findings.extend(scan_text(data.decode("utf-8", errors="replace"), outcome.path))
+    return outcome
+
+
+def _worker_died(file: SourceFile, reason: str) -> FileOutcome:
+    outcome = FileOutcome(file.display, file.path, file.kind)
+    outcome.findings.append(_error(outcome.path, RULE_PARSE, f"the parser crashed on this file: {reason}; file left "
+                                   "unchanged (code nested very deep is the usual cause)"))
     return outcome
 
 

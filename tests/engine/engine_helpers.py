@@ -61,3 +61,30 @@ def notebook(*cells: str, indent: int = 1) -> str:
         "nbformat": 4, "nbformat_minor": 5,
     }
     return json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
+
+
+def segfault() -> None:
+    """Die the way libcst's native parser dies on code nested too deep: SIGSEGV, no exception to catch."""
+    import ctypes
+    import faulthandler
+
+    faulthandler.disable()  # pytest turns it on; its dump would only be noise here
+    ctypes.string_at(0)
+
+
+def double_or_die(item: int, die_on: frozenset[int] = frozenset()) -> int:
+    """A pool worker's job that kills its process on the items in ``die_on``."""
+    if item in die_on:
+        segfault()
+    return item * 2
+
+
+def deep_sources() -> dict[str, str]:
+    """Modules nested deep enough to kill libcst 1.9's native parser (each with a marker, so the prefilter keeps it)."""
+    marker = f'URL = "{LEGACY_URL}"\n'
+    return {
+        "deep_brackets.py": marker + "x = " + "(" * 1500 + "1" + ")" * 1500 + "\n",
+        "deep_and.py": marker + "x = a" + " and a" * 12_000 + "\n",
+        "deep_unary.py": marker + "x = " + "-" * 20_000 + "1\n",
+        "deep_elif.py": marker + "if a:\n    pass\n" + "elif a:\n    pass\n" * 12_000,
+    }
