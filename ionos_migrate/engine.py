@@ -26,7 +26,7 @@ from ionos_migrate.leftovers import leftover_constant_findings
 from ionos_migrate.notebooks import NotebookError, mask_ipython, read_notebook, unmask_ipython
 from ionos_migrate.pool import WorkerPool
 from ionos_migrate.prefilter import markers, prefilter
-from ionos_migrate.sourcetext import SourceDecodeError, decode_python, to_newline_style
+from ionos_migrate.sourcetext import SourceDecodeError, decode_python, decode_text, to_newline_style, wide_bom
 from ionos_migrate.textfiles import scan_text
 from ionos_migrate.writer import WriteError, atomic_write
 
@@ -299,6 +299,9 @@ def _process_notebook(data: bytes, outcome: FileOutcome, context: MigrationConte
         notebook = read_notebook(data.decode("utf-8"))
     except (UnicodeDecodeError, NotebookError) as exc:
         reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        wide = wide_bom(data)
+        if wide:  # json.loads would take it, Jupyter would not
+            reason = f"it is {wide[1].upper()} text, and notebooks are UTF-8 JSON (Jupyter cannot open it): save it as UTF-8"
         outcome.findings.append(_error(outcome.path, RULE_READ, f"cannot read notebook: {reason}"))
         return
     from ionos_migrate.codemods import collect_constants
@@ -394,7 +397,7 @@ def _scan_text_file(file: SourceFile) -> FileOutcome:
         return _unreadable(file, exc.strerror or str(exc))
     if REPORT_SIGNATURE in data[:REPORT_SIGNATURE_WITHIN]:
         return outcome  # our own JSON or SARIF report, left in the tree: it quotes the sites it found
-    outcome.findings.extend(scan_text(data.decode("utf-8", errors="replace"), outcome.path))
+    outcome.findings.extend(scan_text(decode_text(data), outcome.path))
     return outcome
 
 

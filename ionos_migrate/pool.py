@@ -52,9 +52,10 @@ class WorkerPool:
         while todo:
             executor, slots = self._running()
             size = max(1, len(todo) // (self.jobs * 4))
-            futures = [executor.submit(_run_chunk, fn, call, [(i, items[i]) for i in todo[start:start + size]])
-                       for start in range(0, len(todo), size)]
-            try:
+            futures = []
+            try:  # a worker may die while the rest is still being submitted
+                for start in range(0, len(todo), size):
+                    futures.append(executor.submit(_run_chunk, fn, call, [(i, items[i]) for i in todo[start:start + size]]))
                 for future in futures:
                     results.update(future.result())
                     while ready in results:
@@ -62,8 +63,8 @@ class WorkerPool:
                         ready += 1
                 todo = []
             except BrokenProcessPool:
+                self._discard()  # every worker is gone now: the slots hold still
                 suspects = _started_not_finished(slots, call)
-                self._discard()
                 for future in futures:  # chunks that came back before the break
                     if future.done() and not future.cancelled() and future.exception() is None:
                         results.update(future.result())
