@@ -301,7 +301,8 @@ def _process_notebook(data: bytes, outcome: FileOutcome, context: MigrationConte
         reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
         wide = wide_bom(data)
         if wide:  # json.loads would take it, Jupyter would not
-            reason = f"it is {wide[1].upper()} text, and notebooks are UTF-8 JSON (Jupyter cannot open it): save it as UTF-8"
+            reason = (f"it is {wide[1].upper()} text, and notebooks are UTF-8 JSON (Jupyter cannot open it): "
+                      "save it as UTF-8")
         outcome.findings.append(_error(outcome.path, RULE_READ, f"cannot read notebook: {reason}"))
         return
     from ionos_migrate.codemods import collect_constants

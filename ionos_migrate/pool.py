@@ -55,7 +55,8 @@ class WorkerPool:
             futures = []
             try:  # a worker may die while the rest is still being submitted
                 for start in range(0, len(todo), size):
-                    futures.append(executor.submit(_run_chunk, fn, call, [(i, items[i]) for i in todo[start:start + size]]))
+                    chunk = [(i, items[i]) for i in todo[start:start + size]]
+                    futures.append(executor.submit(_run_chunk, fn, call, chunk))
                 for future in futures:
                     results.update(future.result())
                     while ready in results:

@@ -71,7 +71,8 @@ def _decode_wide(data: bytes, bom: bytes, encoding: str) -> SourceText:
     try:
         text = data[len(bom):].decode(encoding)
     except UnicodeDecodeError as exc:
-        raise SourceDecodeError(f"not valid {encoding} (the file starts with its byte-order mark): {exc.reason}") from None
+        raise SourceDecodeError(f"not valid {encoding} (the file starts with its byte-order mark): {exc.reason}",
+                                data[: exc.start + len(bom)].count("\n".encode(encoding)) + 1) from None
     if "\0" in text:
         line = text[: text.index("\0")].count("\n") + 1
         raise SourceDecodeError("not Python source: a NUL character (Python refuses files with NUL bytes); file "
@@ -118,7 +119,8 @@ def _nul_message(data: bytes, at: int) -> str:
     hint = ""
     if utf16_without_bom(data):
         hint = " (it looks like UTF-16 without a byte-order mark: save it as UTF-8)"
-    return f"not Python source: a NUL byte at byte {at}{hint} (Python refuses files with NUL bytes); file left unchanged"
+    return (f"not Python source: a NUL byte at byte {at}{hint} (Python refuses files with NUL bytes); "
+            "file left unchanged")
 
 
 def dominant_newline(text: str) -> str:
