@@ -63,6 +63,22 @@ def notebook(*cells: str, indent: int = 1) -> str:
     return json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
 
 
+def nbformat3(*cells: str) -> str:
+    """An IPython 2 notebook: cells in worksheets, a code cell's text in ``input``."""
+    import json
+
+    sheets = [
+        {"cells": [{"cell_type": "heading", "level": 1, "metadata": {}, "source": ["Demo"]},
+                   {"cell_type": "code", "collapsed": False, "input": cells[0].splitlines(keepends=True),
+                    "language": "python", "metadata": {}, "outputs": [], "prompt_number": 1}], "metadata": {}},
+        {"cells": [{"cell_type": "code", "collapsed": False, "input": source, "language": "python",
+                    "metadata": {}, "outputs": [], "prompt_number": n} for n, source in enumerate(cells[1:], 2)],
+         "metadata": {}},
+    ]
+    return json.dumps({"metadata": {"name": ""}, "nbformat": 3, "nbformat_minor": 0, "worksheets": sheets}, indent=1)
+
+
+
 def segfault() -> None:
     """Die the way libcst's native parser dies on code nested too deep: SIGSEGV, no exception to catch."""
     import ctypes

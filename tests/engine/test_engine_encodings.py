@@ -6,7 +6,7 @@ import codecs
 import json
 
 import pytest
-from engine_helpers import LEGACY_MODULE, LEGACY_URL, make_tree, notebook
+from engine_helpers import LEGACY_MODULE, LEGACY_URL, make_tree, nbformat3, notebook
 
 from ionos_migrate.sourcetext import SourceDecodeError, decode_python, decode_text
 
@@ -94,3 +94,23 @@ def test_a_wide_notebook_is_reported(tmp_path, cli):
     assert result.exit_code == 1
     (finding,) = report(tmp_path / "r.json")["findings"]
     assert finding["status"] == "error" and "UTF-16-LE text, and notebooks are UTF-8 JSON" in finding["message"]
+
+
+def test_a_legacy_call_in_an_nbformat3_notebook_is_migrated(tmp_path, cli):
+    """Before: nbformat 3 keeps cells under worksheets, so the notebook looked empty and was skipped silently."""
+    make_tree(tmp_path, {"old.ipynb": nbformat3("import os\n", LEGACY_MODULE)})
+    result = cli(tmp_path, "apply", "--report", "r.json")
+    assert result.exit_code == 0, result.output
+    (finding,) = report(tmp_path / "r.json")["findings"]
+    assert (finding["status"], finding["cell"]) == ("migrated", 2)
+    after = json.loads((tmp_path / "old.ipynb").read_text("utf-8"))
+    assert LEGACY_URL not in after["worksheets"][1]["cells"][0]["input"] and after["nbformat"] == 3
+
+
+def test_a_notebook_too_old_to_read_is_reported(tmp_path, cli):
+    old = {"nbformat": 2, "worksheets": [{"cells": [{"cell_type": "code", "input": LEGACY_MODULE}]}]}
+    make_tree(tmp_path, {"older.ipynb": json.dumps(old)})
+    result = cli(tmp_path, "scan", "--report", "r.json")
+    assert result.exit_code == 1
+    (finding,) = report(tmp_path / "r.json")["findings"]
+    assert finding["rule"] == "read-error" and "nbformat 2 is too old" in finding["message"]
