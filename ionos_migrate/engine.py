@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ionos_migrate.codemods.api import Finding, MigrationContext, ProjectIndex
 from ionos_migrate.depth import too_deep
-from ionos_migrate.discovery import SourceFile, discover, in_shard, module_keys
+from ionos_migrate.discovery import SourceFile, WalkNote, discover, in_shard, module_keys
 from ionos_migrate.leftovers import leftover_constant_findings
 from ionos_migrate.notebooks import NotebookError, mask_ipython, read_notebook, unmask_ipython
 from ionos_migrate.pool import WorkerPool
@@ -143,13 +143,15 @@ Progress = Callable[[int, int], None]  # (files done, files to parse)
 
 def run(options: RunOptions, context: MigrationContext, *, progress: Progress | None = None) -> RunResult:
     started = time.perf_counter()
-    everything = discover(options.paths, include=options.include, exclude=options.exclude)
+    notes: list[WalkNote] = []  # folders it could not list, FIFOs: reported, never a silent gap
+    everything = discover(options.paths, include=options.include, exclude=options.exclude, notes=notes)
     # The project index must see every shard's constants; only the transform is sharded.
     pre = prefilter(everything, markers(options.markers))
     mine = _in_shard(everything, options.shard)
     kept_mine = [f for f in pre.kept if f in mine]
     unreadable = [(file, reason) for file, reason in pre.unreadable if file in mine]
     outcomes = [_unreadable(file, reason) for file, reason in unreadable]
+    outcomes += [_walk_note(note) for note in notes if options.shard is None or in_shard(note, *options.shard)]
     outcomes += [_scan_text_file(file) for file in kept_mine if file.kind == "text"]
     code = [f for f in kept_mine if f.kind != "text"]
     modules = [f for f in pre.kept if f.kind == "python"]
@@ -406,6 +408,12 @@ def _worker_died(file: SourceFile, reason: str) -> FileOutcome:
     outcome = FileOutcome(file.display, file.path, file.kind)
     outcome.findings.append(_error(outcome.path, RULE_PARSE, f"the parser crashed on this file: {reason}; file left "
                                    "unchanged (code nested very deep is the usual cause)"))
+    return outcome
+
+
+def _walk_note(note: WalkNote) -> FileOutcome:
+    outcome = FileOutcome(note.display, Path(note.location), "other")
+    outcome.findings.append(Finding(note.display, 1, 1, 1, 1, RULE_READ, note.status, note.message))
     return outcome
 
 

@@ -104,3 +104,31 @@ def deep_sources() -> dict[str, str]:
         "deep_unary.py": marker + "x = " + "-" * 20_000 + "1\n",
         "deep_elif.py": marker + "if a:\n    pass\n" + "elif a:\n    pass\n" * 12_000,
     }
+
+
+def as_nobody(fn, *args):
+    """``fn(*args)`` in a forked child running as user nobody, so that file permissions hold even when the
+    tests run as root. Only what the parent imported is importable there (root's files are closed to nobody)."""
+    import multiprocessing
+
+    if os.geteuid() != 0:
+        return fn(*args)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            send.send(("done", fn(*args)))
+        except BaseException as exc:  # noqa: BLE001 - shown by the parent
+            send.send(("raised", repr(exc)))
+
+    process = context.Process(target=child)
+    process.start()
+    kind, value = receive.recv()
+    process.join()
+    if kind == "raised":
+        raise AssertionError(f"as nobody: {value}")
+    return value
