@@ -68,6 +68,17 @@ def test_the_pool_run_goes_on_past_a_deep_file(tmp_path):
     assert LEGACY_URL not in (tmp_path / "legacy3.py").read_text()
 
 
+def _pool_scan_with_a_deep_file(tmp_path, cli) -> list[dict]:
+    """`scan --jobs 2` over 8 legacy modules and a deep one: every site found, exit 1. The deep file's findings."""
+    files = {f"legacy{i}.py": LEGACY_MODULE for i in range(8)}
+    make_tree(tmp_path, {**files, "deep_brackets.py": deep_sources()["deep_brackets.py"]})
+    result = cli(tmp_path, "scan", "--jobs", "2", "--report", "r.json")
+    assert result.exit_code == 1, result.output
+    found = findings(tmp_path / "r.json")
+    assert [f["status"] for name in files for f in found[name]] == ["migrated"] * 8
+    return found["deep_brackets.py"]
+
+
 def _no_depth_check(source: str) -> None:
     faulthandler.disable()  # runs in the worker, whose death is expected: pytest's stack dump would be noise
     return None
@@ -77,13 +88,7 @@ def _no_depth_check(source: str) -> None:
 def test_a_worker_killed_by_the_parser_becomes_an_error_finding(tmp_path, cli, monkeypatch):
     """Past the depth check (here switched off), libcst itself kills the worker: the pool isolates the file."""
     monkeypatch.setattr(engine, "too_deep", _no_depth_check)
-    files = {f"legacy{i}.py": LEGACY_MODULE for i in range(8)}
-    make_tree(tmp_path, {**files, "deep_brackets.py": deep_sources()["deep_brackets.py"]})
-    result = cli(tmp_path, "scan", "--jobs", "2", "--report", "r.json")
-    assert result.exit_code == 1, result.output
-    found = findings(tmp_path / "r.json")
-    assert sum(len(found[name]) for name in files) == 8
-    (crash,) = found["deep_brackets.py"]
+    (crash,) = _pool_scan_with_a_deep_file(tmp_path, cli)
     assert crash["status"] == "error" and "parser crashed" in crash["message"] and "SIGSEGV" in crash["message"]
 
 
@@ -96,12 +101,8 @@ def _crash_on_deep(file: SourceFile) -> dict[str, str]:
 @forked_workers
 def test_a_worker_dying_in_the_project_phase_loses_nothing(tmp_path, cli, monkeypatch):
     monkeypatch.setattr(engine, "collect_file_constants", _crash_on_deep)
-    files = {f"legacy{i}.py": LEGACY_MODULE for i in range(8)}
-    make_tree(tmp_path, {**files, "deep_brackets.py": deep_sources()["deep_brackets.py"]})
-    result = cli(tmp_path, "scan", "--jobs", "2", "--report", "r.json")
-    assert result.exit_code == 1, result.output
-    found = findings(tmp_path / "r.json")
-    assert sum(len(found[name]) for name in files) == 8 and found["deep_brackets.py"][0]["status"] == "error"
+    (finding,) = _pool_scan_with_a_deep_file(tmp_path, cli)
+    assert finding["status"] == "error"  # the file phase's depth check reports it
 
 
 @pytest.mark.parametrize("name", sorted(deep_sources()))
