@@ -129,7 +129,8 @@ class RunResult:
             "files_prefiltered_out": self.prefiltered_out,
             "files_parsed": self.files_parsed,
             "files_changed": len(self.changed),
-            "sites_migrated": self.count("migrated"),
+            "sites_migratable": self.count("migratable"),  # scan, diff: what apply would rewrite
+            "sites_migrated": self.count("migrated"),  # apply: what it rewrote
             "sites_manual": self.count("manual"),
             "errors": self.count("error"),
             "info": self.count("info"),

@@ -17,7 +17,7 @@ from ionos_migrate.codemods.api import Finding
 from ionos_migrate.engine import RunResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-LEVELS = {"error": "error", "manual": "warning", "migrated": "note", "info": "note"}
+LEVELS = {"error": "error", "manual": "warning", "migratable": "warning", "migrated": "note", "info": "note"}
 
 
 def render(result: RunResult, *, command: str, written: bool, exit_code: int) -> str:

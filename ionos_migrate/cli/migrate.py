@@ -23,15 +23,16 @@ from ionos_migrate.config import ConfigError, ProjectConfig, load_model_map, loa
 from ionos_migrate.discovery import ShardError, parse_shard
 from ionos_migrate.engine import Progress, RunOptions, RunResult, run, write_changes
 from ionos_migrate.reports import FORMATS, ReportError, format_for, write_report
+from ionos_migrate.statuses import ERROR, FOUND, INFO, MANUAL, name_for_command, rewrite_word
 
 TARGETS = ("http", "openai")
 # Progress bars only for runs with at least this many files to parse.
 PROGRESS_FROM = 50
-# Short column names, so the summary fits an 80-column terminal.
+# Short column names, so the summary fits an 80-column terminal; sites_migratable
+# (scan, diff) or sites_migrated (apply) goes after "changed".
 TERMINAL_LABELS = {
     "files_scanned": "scanned", "files_prefiltered_out": "skipped", "files_parsed": "parsed",
-    "files_changed": "changed", "sites_migrated": "migrated", "sites_manual": "manual", "errors": "errors",
-    "elapsed_seconds": "seconds",
+    "files_changed": "changed", "sites_manual": "manual", "errors": "errors", "elapsed_seconds": "seconds",
 }
 
 
@@ -121,6 +122,7 @@ def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model
     try:
         with _progress_bar(show_progress) as progress:
             result = run(options, context, progress=progress)
+        name_for_command(result, command)
         written = False
         if command == "apply" and result.changed:
             _refuse_dirty(result, allow_dirty)
@@ -149,11 +151,11 @@ def exit_code(command: str, result: RunResult) -> int:
         return EXIT_ERROR
     statuses = {f.status for f in result.findings}
     if command == "scan":
-        found = bool(statuses & {"migrated", "manual", "error"})
+        found = bool(statuses & FOUND)
     elif command == "diff":
-        found = bool(result.changed) or bool(statuses & {"manual", "error"})
+        found = bool(result.changed) or bool(statuses & {MANUAL, ERROR})
     else:
-        found = bool(statuses & {"manual", "error"})
+        found = bool(statuses & {MANUAL, ERROR})
     return EXIT_FOUND if found else EXIT_OK
 
 
@@ -250,7 +252,7 @@ def _print_results(command: str, result: RunResult, written: bool) -> None:
     if command == "diff":
         _print_diff(result)
         for finding in result.findings:  # what the diff cannot show: sites left for a human, notes
-            if finding.status in ("manual", "error", "info"):
+            if finding.status in (MANUAL, ERROR, INFO):
                 click.echo(_finding_line(finding), err=True)
     else:
         for finding in result.findings:
@@ -289,11 +291,22 @@ def _print_summary(command: str, result: RunResult, written: bool) -> None:
     outcome = ": files written" if written else "" if command == "scan" else ": nothing written"
     notes = summary["info"]  # no column for them (the table must fit 80 columns): the title says so
     title = f"ionos-migrate {command}{outcome}" + (f" ({notes} info note{'s' * (notes != 1)} above)" if notes else "")
-    table = Table(title=title, title_justify="left")
-    for label in TERMINAL_LABELS.values():
+    table = Table(title=title, title_justify="left", show_edge=False)  # 80 columns
+    labels = terminal_labels(command)
+    for label in labels.values():
         table.add_column(label, justify="right")
-    table.add_row(*(str(summary[key]) for key in TERMINAL_LABELS))
+    table.add_row(*(str(summary[key]) for key in labels))
     _stderr_console().print(table)
+
+
+def terminal_labels(command: str) -> dict[str, str]:
+    """The summary's columns for ``command``: its own word for the sites it rewrites."""
+    word = rewrite_word(command)
+    labels = dict(TERMINAL_LABELS)
+    items = list(labels.items())
+    at = [key for key, _ in items].index("files_changed") + 1
+    items.insert(at, (f"sites_{word}", word))
+    return dict(items)
 
 
 def _stderr_console() -> Any:

@@ -37,13 +37,14 @@ def run_report(cli, root: Path, name: str, *extra: str):
 def test_json_report(cli, mixed_tree):
     data = json.loads(run_report(cli, mixed_tree, "report.json"))
     assert {"version", "summary", "findings"} <= set(data)
-    assert data["version"] == 1 and data["command"] == "diff" and data["written"] is False
+    assert data["version"] == 2 and data["command"] == "diff" and data["written"] is False
     assert data["exit_code"] == 1
     for finding in data["findings"]:
         assert {"path", "line", "column", "end_line", "end_column", "rule", "status", "message", "cell"} <= set(finding)
     statuses = {f["status"] for f in data["findings"]}
-    assert statuses == {"migrated", "manual", "error"}
-    assert data["summary"]["sites_migrated"] == 3 and data["summary"]["errors"] == 1
+    assert statuses == {"migratable", "manual", "error"}  # diff writes nothing: nothing is "migrated"
+    assert data["summary"]["sites_migratable"] == 3 and data["summary"]["sites_migrated"] == 0
+    assert data["summary"]["errors"] == 1
     [cell] = [f for f in data["findings"] if f["path"] == "demo.ipynb"]
     assert cell["cell"] == 1
     changed = {entry["path"] for entry in data["files"]}
