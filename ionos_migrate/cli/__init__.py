@@ -19,6 +19,7 @@ COMMANDS = {
     "diff": "ionos_migrate.cli.migrate:diff",
     "apply": "ionos_migrate.cli.migrate:apply",
     "models": "ionos_migrate.cli.models:models",
+    "rules": "ionos_migrate.cli.rules:rules",
     "shim": "ionos_migrate.cli.shim:shim",
     "emulator": "ionos_migrate.cli.emulator:emulator",
     "verify": "ionos_migrate.cli.verify:verify",

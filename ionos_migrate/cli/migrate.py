@@ -22,6 +22,7 @@ from ionos_migrate.codemods.api import Finding, MigrationContext
 from ionos_migrate.config import ConfigError, ProjectConfig, load_model_map, load_project_config
 from ionos_migrate.discovery import ShardError, parse_shard
 from ionos_migrate.engine import Progress, RunOptions, RunResult, run, write_changes
+from ionos_migrate.selection import Selection, SelectionError, apply_selection, parse_selection
 from ionos_migrate.reports import FORMATS, ReportError, format_for, write_report
 from ionos_migrate.statuses import ERROR, FOUND, INFO, MANUAL, name_for_command, rewrite_word
 
@@ -58,6 +59,10 @@ def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Take only the I-th of N stable shares of the files."),
         click.option("--include", multiple=True, metavar="GLOB", help="Only files matching (gitignore syntax)."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching (gitignore syntax)."),
+        click.option("--select", multiple=True, metavar="RULE,...",
+                     help="Report only these rules (ids from `ionos-migrate rules`; comma-separated or repeated)."),
+        click.option("--ignore", multiple=True, metavar="RULE,...",
+                     help="Leave these rules out. A file whose rewrite needs a rule left out is not rewritten."),
         click.option("--no-progress", is_flag=True, help="No progress bar."),
     ]
     for option in reversed(options):
@@ -92,7 +97,8 @@ def apply(**kwargs: Any) -> None:
 
 def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model_map_file: Path | None,
              report_path: Path | None, report_format: str | None, jobs: int | None, shard: str | None,
-             include: tuple[str, ...], exclude: tuple[str, ...], no_progress: bool, allow_dirty: bool = False) -> None:
+             include: tuple[str, ...], exclude: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+             no_progress: bool, allow_dirty: bool = False) -> None:
     paths = paths or (Path("."),)
     try:
         config = load_project_config(paths)
@@ -111,17 +117,19 @@ def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model
         )
         context = MigrationContext(model_map=load_model_map(config, model_map_file),
                                    target=target or _target(config))
+        selection = _selection(config, select, ignore)
         fmt = format_for(report_path, report_format) if report_path else None
         if report_path and not report_path.resolve().parent.is_dir():
             # Say so before apply writes anything, not after.
             raise ReportError(f"--report {report_path}: folder {report_path.parent} does not exist")
-    except (ConfigError, ShardError, ReportError) as exc:
+    except (ConfigError, ShardError, ReportError, SelectionError) as exc:
         raise ToolError(str(exc)) from None
 
     show_progress = not no_progress and sys.stderr.isatty()
     try:
         with _progress_bar(show_progress) as progress:
             result = run(options, context, progress=progress)
+        apply_selection(result, selection)
         name_for_command(result, command)
         written = False
         if command == "apply" and result.changed:
@@ -175,6 +183,17 @@ def _refuse_dirty(result: RunResult, allow_dirty: bool) -> None:
 
 
 # --- configuration ---------------------------------------------------------------
+
+
+def _selection(config: ProjectConfig, select: tuple[str, ...], ignore: tuple[str, ...]) -> Selection:
+    """Flags win over the file, key by key; the rule registry (and libcst) loads only when one is given."""
+    select = select or _strings(config, "select")
+    ignore = ignore or _strings(config, "ignore")
+    if not select and not ignore:
+        return Selection()
+    from ionos_migrate.ruleset import by_id
+
+    return parse_selection(select or None, ignore, by_id())
 
 
 def _strings(config: ProjectConfig, key: str) -> tuple[str, ...]:
