@@ -59,7 +59,7 @@ def test_sarif_report_is_valid_against_the_published_schema(cli, mixed_tree):
     assert run["tool"]["driver"]["name"] == "ionos-migrate"
     rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     levels = {result["level"] for result in run["results"]}
-    assert levels == {"note", "warning", "error"}
+    assert levels == {"error"}  # diff: every site is a live call to the retired API (or a file not parsed)
     for result in run["results"]:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
         location = result["locations"][0]["physicalLocation"]
