@@ -31,6 +31,8 @@ from ionos_migrate.writer import WriteError, atomic_write
 
 # Below this many files to parse, a process pool costs more than it saves.
 INLINE_BELOW = 8
+# Files per task sent to a worker (bench/RESULTS-scan.md: no slower than one big chunk per worker).
+CHUNK_MAX = 16
 RULE_PARSE = "parse-error"
 RULE_READ = "read-error"
 RULE_INTERNAL = "internal-error"
@@ -138,7 +140,7 @@ class RunResult:
         }
 
 
-Progress = Callable[[int, int], None]  # (files done, files to parse)
+Progress = Callable[[str, int, int], None]  # (phase: "reading" or "rewriting", files done, files in the phase)
 
 
 def run(options: RunOptions, context: MigrationContext, *, progress: Progress | None = None) -> RunResult:
@@ -155,12 +157,9 @@ def run(options: RunOptions, context: MigrationContext, *, progress: Progress | 
     modules = [f for f in pre.kept if f.kind == "python"]
     jobs = options.jobs or os.cpu_count() or 1
     with _Mapper(jobs, len(code) + len(modules)) as map_:
-        index = build_index(modules, map_(collect_file_constants, modules))
+        index = build_index(modules, _counted(map_(collect_file_constants, modules), "reading", len(modules), progress))
         work = partial(process_file, context=replace(context, project=index))
-        for done, outcome in enumerate(map_(work, code), start=1):
-            outcomes.append(outcome)
-            if progress:
-                progress(done, len(code))
+        outcomes += _counted(map_(work, code), "rewriting", len(code), progress)
     outcomes.sort(key=lambda o: o.path)
     return RunResult(
         outcomes=outcomes,
@@ -169,6 +168,14 @@ def run(options: RunOptions, context: MigrationContext, *, progress: Progress | 
         kept_via_import=pre.via_import,
         elapsed=time.perf_counter() - started,
     )
+
+
+def _counted(results: Iterable, phase: str, total: int, progress: Progress | None) -> Iterator:
+    """The results as they come, telling ``progress`` after each file."""
+    for done, item in enumerate(results, start=1):
+        if progress:
+            progress(phase, done, total)
+        yield item
 
 
 def _in_shard(files: list[SourceFile], shard: tuple[int, int] | None) -> set[SourceFile]:
@@ -182,7 +189,8 @@ class _Mapper:
 
     def __init__(self, jobs: int, work: int) -> None:
         self.pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and work >= INLINE_BELOW else None
-        self.chunk = max(1, work // (jobs * 4))
+        # Small chunks, so results (and the progress bar) come file by file, not in a few big steps.
+        self.chunk = max(1, min(CHUNK_MAX, work // (jobs * 4)))
 
     def __enter__(self) -> Callable[[Callable, Sequence], Iterator]:
         if self.pool is None:

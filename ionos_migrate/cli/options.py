@@ -13,3 +13,10 @@ model_map_option = click.option(
     default=None,
     help='TOML file with a [models] table: "legacy-id" = "model name".',
 )
+
+color_option = click.option(
+    "--color",
+    type=click.Choice(("auto", "always", "never")),
+    default=None,
+    help="Colour: auto (the default: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always, never.",
+)
