@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ionos_migrate.cli.options import model_map_option
+from ionos_migrate.cli.options import WholeHelpGroup, model_map_option
 from ionos_migrate.compat import rules
 from ionos_migrate.compat.runtime_defaults import DEFAULT_MAX_ANSWER, DEFAULT_MAX_BODY, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from ionos_migrate.compat.shim import http_base_url
@@ -26,7 +26,7 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client's multiprocess m
 DEFAULT_GRACEFUL = 30.0
 
 
-@click.group()
+@click.group(cls=WholeHelpGroup)
 def shim() -> None:
     """Keep unmigrated code working: the legacy API on top of the OpenAI-compatible one."""
 
@@ -34,7 +34,8 @@ def shim() -> None:
 @shim.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind. Loopback by default; anything else exposes the proxy to the network.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
 @click.option("--upstream", default=rules.OPENAI_BASE_URL, show_default=True,
               help="OpenAI-compatible base URL (ending in /v1).")
 @click.option("--collections-upstream", default=rules.LEGACY_BASE_URL, show_default=True,
