@@ -53,6 +53,9 @@ def serve(host: str, port: int, latency: float, error_rate: float, force_429: in
     Any non-empty bearer token is accepted. GET /_emulator/journal lists the
     requests received (DELETE clears it).
     """
+    from ionos_migrate.extras import require
+
+    require("runtime", "emulator serve")
     import uvicorn
 
     from ionos_migrate.compat.emulator import create_app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import ipaddress
 import json
 import os
@@ -18,10 +17,8 @@ from ionos_migrate.compat import rules
 from ionos_migrate.compat.runtime_defaults import DEFAULT_MAX_ANSWER, DEFAULT_MAX_BODY, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from ionos_migrate.compat.shim import http_base_url
 from ionos_migrate.config import load_model_map, load_project_config
+from ionos_migrate.extras import require
 
-# What `shim serve` needs beyond the core install: the `[proxy]` extra.
-PROXY_MODULES = ("starlette", "uvicorn", "aiohttp", "prometheus_client")
-PROXY_EXTRA_HINT = "pip install 'ionos-migrate[proxy]'"
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client's multiprocess mode (several workers)
 DEFAULT_GRACEFUL = 30.0
 
@@ -65,11 +62,7 @@ def serve(host: str, port: int, upstream: str, collections_upstream: str, model_
     A caller's bearer token is passed on as it came; IONOS_API_TOKEN (if set)
     is used for callers that send none. Tokens are never logged.
     """
-    missing = [name for name in PROXY_MODULES if importlib.util.find_spec(name) is None]
-    if missing:
-        click.echo(f"shim serve needs the proxy extra, which is not installed here (missing: {', '.join(missing)}).\n"
-                   f"Install it with: {PROXY_EXTRA_HINT}", err=True)
-        raise SystemExit(2)
+    require("proxy", "shim serve")
     import uvicorn
 
     try:
