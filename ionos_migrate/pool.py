@@ -27,6 +27,7 @@ R = TypeVar("R")
 Crashed = Callable[[Any, str], Any]  # (item, why its process died) -> the result to use for it
 
 IDLE = -1
+CHUNK_MAX = 16  # items per task at most: results, and the progress bar, come steadily
 _CALL_SHIFT = 32  # a slot holds call << 32 | item index: a stale value from an earlier map is not a suspect
 
 # In a worker: its slot in the shared array, set by _start_worker.
@@ -51,7 +52,8 @@ class WorkerPool:
         ready = 0  # results[:ready] have been yielded
         while todo:
             executor, slots = self._running()
-            size = max(1, len(todo) // (self.jobs * 4))
+            # Small chunks, so results (and the progress bar) come file by file, not in a few big steps.
+            size = max(1, min(CHUNK_MAX, len(todo) // (self.jobs * 4)))
             futures = []
             try:  # a worker may die while the rest is still being submitted
                 for start in range(0, len(todo), size):

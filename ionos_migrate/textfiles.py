@@ -30,14 +30,25 @@ def scan_text(text: str, path: str) -> list[Finding]:
             hits = list(PREDICTIONS_PATH_RE.finditer(line))
         for match in hits:
             findings.append(Finding(
-                path, number, match.start() + 1, number, match.end() + 1, RULE, "manual", _advice(match[0]),
+                path, number, match.start() + 1, number, match.end() + 1, RULE, "manual",
+                _advice(match[0], predictions=_built_predictions(match[0], line[match.end():])),
             ))
     return findings
 
 
-def _advice(url: str) -> str:
-    if "/predictions" in url:
-        what = (f"legacy predictions endpoint {url!r}: the new API is POST {OPENAI_BASE_URL}/chat/completions "
+# What follows a URL that ends in /models/ on its line: + id + "/predictions" (JS, shell, ...).
+BUILT_PREDICTIONS_RE = re.compile(r"^[^\n]*?/predictions\b")
+
+
+def _built_predictions(url: str, rest: str) -> bool:
+    """``".../models/" + id + "/predictions"``: the URL the string starts is a predictions endpoint."""
+    return url.endswith("/models/") and BUILT_PREDICTIONS_RE.match(rest) is not None
+
+
+def _advice(url: str, *, predictions: bool = False) -> str:
+    if "/predictions" in url or predictions:
+        shown = f"{url!r} + <model id> + '/predictions'" if predictions and "/predictions" not in url else repr(url)
+        what = (f"legacy predictions endpoint {shown}: the new API is POST {OPENAI_BASE_URL}/chat/completions "
                 "(images: /images/generations) with the model name in the body")
     elif url.rstrip("/").endswith("/models"):
         what = f"legacy models list {url!r}: the new one is GET {OPENAI_BASE_URL}/models"

@@ -31,3 +31,17 @@ def test_bare_host_models_list_and_relative_predictions_path():
     findings = scan_text(text, "client.ts")
     assert [f.line for f in findings] == [1, 2, 3]
     assert "models list" in findings[1].message
+
+
+def test_a_predictions_url_built_by_concatenation_is_a_predictions_endpoint():
+    text = (
+        'const url = "https://inference.de-txl.ionos.com/models/" + modelId + "/predictions";\n'
+        "fetch('https://inference.de-txl.ionos.com/models/' + id + '/predictions', {method: 'POST'})\n"
+        'const list = "https://inference.de-txl.ionos.com/models/";  // the models list, nothing follows\n'
+    )
+    findings = scan_text(text, "client.js")
+    assert [f.line for f in findings] == [1, 2, 3]
+    for finding in findings[:2]:
+        assert finding.message.startswith("legacy predictions endpoint"), finding.message
+        assert "+ <model id> + '/predictions'" in finding.message and "chat/completions" in finding.message
+    assert findings[2].message.startswith("legacy models list")
