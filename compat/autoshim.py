@@ -82,7 +82,13 @@ def install_from_env() -> bool:
         return False
     from .shim import install
 
-    install(**options)
+    try:
+        install(**options)
+    except ImportError as exc:  # a core install without the runtime extra
+        import sys
+
+        print(f"ionos-migrate shim NOT installed: {exc}", file=sys.stderr)
+        return False
     return True
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.abc
+import importlib.util
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -307,6 +308,9 @@ def make_router(
     max_answer_bytes: int = DEFAULT_MAX_ANSWER,
 ) -> Router:
     """The routing and translation of :func:`install`, for one client instead of the whole process."""
+    if importlib.util.find_spec("httpx") is None:  # the core install has no runtime layer: say so now, not mid-call
+        raise ImportError("the in-process shim sends through httpx, which is not installed here: "
+                          "pip install 'ionos-migrate[runtime]'")
     upstream_url = http_base_url("upstream", upstream or rules.OPENAI_BASE_URL)
     config = ShimConfig(
         upstream=upstream_url,

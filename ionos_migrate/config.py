@@ -6,6 +6,7 @@ table. Flags win over the file.
 
 from __future__ import annotations
 
+import difflib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ TABLE = "ionos-migrate"
 # extra prefilter markers. Anything else is a typo worth an error, not silence.
 KNOWN_KEYS = frozenset({
     "target", "model_map", "report", "format", "jobs", "shard", "include", "exclude",
-    "no_progress", "allow_dirty", "markers", "models",
+    "no_progress", "allow_dirty", "markers", "models", "select", "ignore", "quiet", "color",
 })
 
 
@@ -73,8 +74,16 @@ def load_project_config(paths: Iterable[Path]) -> ProjectConfig:
     unknown = sorted(set(values) - KNOWN_KEYS)
     if unknown:
         known = ", ".join(sorted(key.replace("_", "-") for key in KNOWN_KEYS))
-        raise ConfigError(f"{path}: [tool.{TABLE}] has unknown key(s) {', '.join(unknown)}; known: {known}")
+        named = ", ".join(_with_suggestion(key) for key in unknown)
+        raise ConfigError(f"{path}: [tool.{TABLE}] has unknown key(s) {named}; known: {known}")
     return ProjectConfig(path, values)
+
+
+def _with_suggestion(key: str) -> str:
+    """``exlude (did you mean exclude?)``; the key as written, dashes or underscores."""
+    close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1)
+    shown = key.replace("_", "-")
+    return f"{shown} (did you mean {close[0].replace('_', '-')}?)" if close else shown
 
 
 def load_model_map(config: ProjectConfig, model_map_file: Path | None = None) -> ModelMap:

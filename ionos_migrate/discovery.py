@@ -9,11 +9,18 @@ syntax, relative to the scanned folder), and skips virtualenvs, VCS folders,
 ``node_modules`` and caches. A file named on the command line is taken even
 if ignored, but include/exclude still apply, to its path from the current
 folder (pre-commit passes file names from the repository's top).
+
+Each file counts once: a symlink whose target is in the tree too is the
+target (links to folders are not followed, as with ``os.walk``). What the
+walk cannot take is a :class:`WalkNote`, never a silent gap: a folder it
+cannot list (an error), a FIFO, socket or device with a name we look at (a
+note: opening a FIFO would wait forever).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import zlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -59,6 +66,20 @@ class SourceFile:
             return self.path.relative_to(Path.cwd()).as_posix()
         except ValueError:
             return self.path.as_posix()
+
+
+@dataclass(frozen=True)
+class WalkNote:
+    """Something the walk could not take: ``error`` (a folder it cannot list) or ``info`` (not a regular file)."""
+
+    location: str
+    rel: str  # for shards, as a file's
+    status: Literal["error", "info"]
+    message: str
+
+    @property
+    def display(self) -> str:
+        return SourceFile(self.location, self.rel, "text").display
 
 
 def kind_of(name: str) -> Kind | None:
@@ -158,23 +179,34 @@ def discover(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     gitignore: bool = True,
+    notes: list[WalkNote] | None = None,
 ) -> list[SourceFile]:
-    """Every file a run should look at, sorted, each once."""
+    """Every file a run should look at, sorted, each once; what it could not take goes to ``notes``."""
     filters = Filters(include, exclude)
-    found: dict[str, SourceFile] = {}
+    found: dict[str, SourceFile] = {}  # real path -> the file, under its own path when the tree has it
+    notes = [] if notes is None else notes
     for given in paths or [Path(".")]:
         start = Path(given).resolve()
         if start.is_file():
             kind = kind_of(start.name)
             rel = _relative_to_cwd(start)
             if kind and filters.accepts_file(rel):
-                found.setdefault(str(start), SourceFile(str(start), rel, kind))
+                _add(found, str(start), SourceFile(str(start), rel, kind))
         elif start.is_dir():
-            for file in _walk(start, filters, gitignore):
-                found.setdefault(file.location, file)
+            for real, file in _walk(start, filters, gitignore, notes):
+                _add(found, real, file)
+        elif start.exists():
+            raise FileNotFoundError(f"{given}: not a regular file or folder")
         else:
             raise FileNotFoundError(f"{given}: no such file or folder")
     return sorted(found.values(), key=lambda f: f.location)
+
+
+def _add(found: dict[str, SourceFile], real: str, file: SourceFile) -> None:
+    """A symlink and its target count once, as the target when the walk meets it."""
+    current = found.get(real)
+    if current is None or (current.location != real and file.location == real):
+        found[real] = file
 
 
 def _relative_to_cwd(path: Path) -> str:
@@ -185,30 +217,68 @@ def _relative_to_cwd(path: Path) -> str:
         return path.name
 
 
-def _walk(root: Path, filters: Filters, gitignore: bool) -> Iterator[SourceFile]:
+def _walk(root: Path, filters: Filters, gitignore: bool, notes: list[WalkNote]) -> Iterator[tuple[str, SourceFile]]:
+    """``(real path, file)`` for each file under ``root``. ``os.scandir`` tells links, FIFOs and regular files
+    apart from the folder listing (no extra system call), which ``os.walk`` does not pass on."""
     top = str(root)
-    ignores_by_folder = {top: GitIgnores.at(top) if gitignore else GitIgnores()}
-    for folder, dirnames, filenames in os.walk(top):
-        ignores = ignores_by_folder.pop(folder)
+    pending = [(top, GitIgnores.at(top) if gitignore else GitIgnores())]
+    while pending:
+        folder, ignores = pending.pop()
         prefix = folder[len(top) + 1:].replace(os.sep, "/") + "/" if folder != top else ""
-        kept = []
-        for name in sorted(dirnames):
-            child = os.path.join(folder, name)
-            if name in SKIP_DIRS or is_virtualenv(child) or filters.excludes_dir(prefix + name):
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            notes.append(WalkNote(folder, prefix.rstrip("/") or ".", "error",
+                                  f"cannot read this folder ({exc.strerror or exc}): its files were not scanned"))
+            continue
+        subfolders = []
+        for entry in entries:
+            name, path = entry.name, entry.path
+            if _is_folder(entry):
+                if name in SKIP_DIRS or is_virtualenv(path) or filters.excludes_dir(prefix + name):
+                    continue
+                if ignores.specs and ignores.ignored(path, is_dir=True):
+                    continue
+                subfolders.append((path, ignores.entering(path) if gitignore else ignores))
                 continue
-            if ignores.specs and ignores.ignored(child, is_dir=True):
-                continue
-            kept.append(name)
-            ignores_by_folder[child] = ignores.entering(child) if gitignore else ignores
-        dirnames[:] = kept
-        for name in filenames:
             kind = kind_of(name)
             if kind is None or not filters.accepts_file(prefix + name):
                 continue
-            path = os.path.join(folder, name)
             if ignores.specs and ignores.ignored(path, is_dir=False):
                 continue
-            yield SourceFile(path, prefix + name, kind)
+            file = SourceFile(path, prefix + name, kind)
+            if entry.is_file(follow_symlinks=False):
+                yield path, file
+                continue
+            mode = _mode(path)  # through a link; None for a broken one
+            if entry.is_symlink() and (mode is None or stat.S_ISREG(mode)):
+                yield (path if mode is None else os.path.realpath(path)), file  # a broken link: reading reports it
+            elif mode is not None and not stat.S_ISDIR(mode):  # a link to a folder is not followed
+                notes.append(WalkNote(path, file.rel, "info", f"skipped: {_file_type(mode)}, not a regular file"))
+        pending.extend(reversed(subfolders))  # depth first, in name order, as os.walk goes
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)  # links to folders are not followed
+    except OSError:
+        return False
+
+
+def _mode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mode
+    except OSError:
+        return None
+
+
+def _file_type(mode: int) -> str:
+    for test, what in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return what
+    return "a special file"
 
 
 def module_keys(file: SourceFile) -> list[str]:
@@ -236,6 +306,6 @@ def parse_shard(text: str) -> tuple[int, int]:
     return index, count
 
 
-def in_shard(file: SourceFile, index: int, count: int) -> bool:
+def in_shard(file: SourceFile | WalkNote, index: int, count: int) -> bool:
     """A stable share: the same file lands in the same shard on every machine."""
     return zlib.crc32(file.rel.encode("utf-8")) % count == index - 1

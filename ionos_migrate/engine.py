@@ -14,24 +14,27 @@ import ast
 import difflib
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ionos_migrate.codemods.api import Finding, MigrationContext
+from ionos_migrate.codemods.facts import ModuleFacts
 from ionos_migrate.codemods.shapes import legacy_model_ids, mentions_ionos_bytes
-from ionos_migrate.discovery import SourceFile, discover, in_shard, module_keys
+from ionos_migrate.depth import too_deep
+from ionos_migrate.discovery import SourceFile, WalkNote, discover, in_shard, module_keys
 from ionos_migrate.notebooks import NotebookError, mask_ipython, read_notebook, unmask_ipython
+from ionos_migrate.pool import WorkerPool
 from ionos_migrate.prefilter import markers, prefilter
 from ionos_migrate.project_phase import collect_file_facts, module_ref, plan_project
-from ionos_migrate.sourcetext import SourceDecodeError, decode_python, to_newline_style
+from ionos_migrate.sourcetext import SourceDecodeError, decode_python, decode_text, to_newline_style, wide_bom
 from ionos_migrate.textfiles import scan_text
 from ionos_migrate.writer import WriteError, atomic_write
 
 # Below this many files to parse, a process pool costs more than it saves.
 INLINE_BELOW = 8
+# Files per task sent to a worker: the bar moves file by file at no measurable cost (bench/bench_progress.py).
 RULE_PARSE = "parse-error"
 RULE_READ = "read-error"
 RULE_INTERNAL = "internal-error"
@@ -131,7 +134,8 @@ class RunResult:
             "files_prefiltered_out": self.prefiltered_out,
             "files_parsed": self.files_parsed,
             "files_changed": len(self.changed),
-            "sites_migrated": self.count("migrated"),
+            "sites_migratable": self.count("migratable"),  # scan, diff: what apply would rewrite
+            "sites_migrated": self.count("migrated"),  # apply: what it rewrote
             "sites_manual": self.count("manual"),
             "errors": self.count("error"),
             "info": self.count("info"),
@@ -139,12 +143,13 @@ class RunResult:
         }
 
 
-Progress = Callable[[int, int], None]  # (files done, files to parse)
+Progress = Callable[[str, int, int], None]  # (phase: "reading" or "rewriting", files done, files in the phase)
 
 
 def run(options: RunOptions, context: MigrationContext, *, progress: Progress | None = None) -> RunResult:
     started = time.perf_counter()
-    everything = discover(options.paths, include=options.include, exclude=options.exclude)
+    notes: list[WalkNote] = []  # folders it could not list, FIFOs: reported, never a silent gap
+    everything = discover(options.paths, include=options.include, exclude=options.exclude, notes=notes)
     ids = legacy_model_ids(context.model_map.entries, context.model_map.hints)
     # The project phase must see every shard's modules; only the file phase is sharded.
     pre = prefilter(everything, markers(options.markers, ids), weak=True)
@@ -152,18 +157,17 @@ def run(options: RunOptions, context: MigrationContext, *, progress: Progress | 
     kept_mine = [f for f in pre.kept if f in mine]
     unreadable = [(file, reason) for file, reason in pre.unreadable if file in mine]
     outcomes = [_unreadable(file, reason) for file, reason in unreadable]
+    outcomes += [_walk_note(note) for note in notes if options.shard is None or in_shard(note, *options.shard)]
     outcomes += [_scan_text_file(file, context) for file in kept_mine if file.kind == "text"]
     modules = [f for f in (*pre.kept, *pre.weak) if f.kind == "python"]
     jobs = options.jobs or os.cpu_count() or 1
     with _Mapper(jobs, len(modules) + len(kept_mine)) as map_:
-        facts = list(map_(partial(collect_file_facts, legacy_ids=ids), modules))
+        read = map_(partial(collect_file_facts, legacy_ids=ids), modules, crashed=_no_facts)
+        facts = list(_counted(read, "reading", len(modules), progress))
         index = plan_project(modules, facts, [f for f in pre.kept if f.kind == "text"])
         code = [f for f in kept_mine if f.kind != "text"] + [f for f in pre.weak if f in mine and _tied(f, index)]
         work = partial(process_file, context=replace(context, project=index))
-        for done, outcome in enumerate(map_(work, code), start=1):
-            outcomes.append(outcome)
-            if progress:
-                progress(done, len(code))
+        outcomes += _counted(map_(work, code, crashed=_worker_died), "rewriting", len(code), progress)
     outcomes.sort(key=lambda o: o.path)
     return RunResult(
         outcomes=outcomes,
@@ -184,6 +188,14 @@ def _tied(file: SourceFile, index) -> bool:
     return index.in_context(module_ref(file).key)
 
 
+def _counted(results: Iterable, phase: str, total: int, progress: Progress | None) -> Iterator:
+    """The results as they come, telling ``progress`` after each file."""
+    for done, item in enumerate(results, start=1):
+        if progress:
+            progress(phase, done, total)
+        yield item
+
+
 def _in_shard(files: list[SourceFile], shard: tuple[int, int] | None) -> set[SourceFile]:
     if shard is None:
         return set(files)
@@ -191,20 +203,24 @@ def _in_shard(files: list[SourceFile], shard: tuple[int, int] | None) -> set[Sou
 
 
 class _Mapper:
-    """``map`` over a process pool, or inline when there is too little work for one."""
+    """``map`` over a worker pool that survives a dying worker, or inline when there is too little work for one.
+
+    ``map_(fn, items, crashed=...)``: ``crashed(item, reason)`` stands in for the result of an item whose
+    worker process died on it (see :mod:`ionos_migrate.pool`). Inline, nothing can stand in: the
+    depth check (:mod:`ionos_migrate.depth`) keeps the known crashers away from libcst.
+    """
 
     def __init__(self, jobs: int, work: int) -> None:
-        self.pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and work >= INLINE_BELOW else None
-        self.chunk = max(1, work // (jobs * 4))
+        self.pool = WorkerPool(jobs) if jobs > 1 and work >= INLINE_BELOW else None
 
-    def __enter__(self) -> Callable[[Callable, Sequence], Iterator]:
+    def __enter__(self) -> Callable[..., Iterator]:
         if self.pool is None:
-            return lambda fn, items: map(fn, items)
-        return lambda fn, items: self.pool.map(fn, items, chunksize=self.chunk)
+            return lambda fn, items, *, crashed: map(fn, items)
+        return self.pool.map
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            self.pool.close()
 
 
 def write_changes(result: RunResult) -> int:
@@ -223,6 +239,10 @@ def write_changes(result: RunResult) -> int:
             written += 1
             done[target] = outcome.new
     return written
+
+
+def _no_facts(file: SourceFile, reason: str) -> ModuleFacts:
+    return ModuleFacts(parsed=False)  # the worker died on it: the file phase reports the file
 
 
 # --- one file ----------------------------------------------------------------
@@ -274,6 +294,10 @@ def _process_notebook(data: bytes, outcome: FileOutcome, context: MigrationConte
         notebook = read_notebook(data.decode("utf-8"))
     except (UnicodeDecodeError, NotebookError) as exc:
         reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        wide = wide_bom(data)
+        if wide:  # json.loads would take it, Jupyter would not
+            reason = (f"it is {wide[1].upper()} text, and notebooks are UTF-8 JSON (Jupyter cannot open it): "
+                      "save it as UTF-8")
         outcome.findings.append(_error(outcome.path, RULE_READ, f"cannot read notebook: {reason}"))
         return
     from ionos_migrate.codemods import collect_constants
@@ -307,6 +331,10 @@ def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, 
 
     from ionos_migrate.codemods import transform
 
+    deep = too_deep(source)  # libcst's native parser would crash the process on it
+    if deep:
+        outcome.findings.append(_error(outcome.path, RULE_PARSE, f"not parsed: {deep}; file left unchanged", cell=cell))
+        return None
     try:
         result = transform(source, path=outcome.path, context=context, earlier_constants=earlier, module=module)
     except libcst.ParserSyntaxError as exc:
@@ -365,7 +393,20 @@ def _scan_text_file(file: SourceFile, context: MigrationContext) -> FileOutcome:
         return _unreadable(file, exc.strerror or str(exc))
     if REPORT_SIGNATURE in data[:REPORT_SIGNATURE_WITHIN] or data.startswith(MARKDOWN_REPORT):
         return outcome  # our own JSON or SARIF report, left in the tree: it quotes the sites it found
-    outcome.findings.extend(scan_text(data.decode("utf-8", errors="replace"), outcome.path, context.model_map))
+    outcome.findings.extend(scan_text(decode_text(data), outcome.path, context.model_map))
+    return outcome
+
+
+def _worker_died(file: SourceFile, reason: str) -> FileOutcome:
+    outcome = FileOutcome(file.display, file.path, file.kind)
+    outcome.findings.append(_error(outcome.path, RULE_PARSE, f"the parser crashed on this file: {reason}; file left "
+                                   "unchanged (code nested very deep is the usual cause)"))
+    return outcome
+
+
+def _walk_note(note: WalkNote) -> FileOutcome:
+    outcome = FileOutcome(note.display, Path(note.location), "other")
+    outcome.findings.append(Finding(note.display, 1, 1, 1, 1, RULE_READ, note.status, note.message))
     return outcome
 
 

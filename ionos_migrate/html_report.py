@@ -13,7 +13,7 @@ from typing import Any
 
 from ionos_migrate import __version__
 from ionos_migrate.engine import Change, RunResult
-from ionos_migrate.reports import SUMMARY_LABELS, by_status
+from ionos_migrate.reports import by_status, summary_labels
 
 STYLE = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #1f2328; }
@@ -25,7 +25,8 @@ table.summary td, table.summary th, table.findings td, table.findings th {
 table.summary th, table.findings th { background: #f6f8fa; }
 .status { font-weight: 600; border-radius: 1rem; padding: .05rem .55rem; white-space: nowrap; }
 .status-error { background: #ffebe9; color: #a40e26; } .status-manual { background: #fff8c5; color: #7d4e00; }
-.status-migrated { background: #dafbe1; color: #116329; } .status-info { background: #ddf4ff; color: #0550ae; }
+.status-migrated { background: #dafbe1; color: #116329; }
+.status-migratable { background: #dafbe1; color: #116329; } .status-info { background: #ddf4ff; color: #0550ae; }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 h2 code { font-size: 1rem; }
 table.diff { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; border: 1px solid #d1d9e0;
@@ -48,7 +49,7 @@ def render(result: RunResult, *, command: str, written: bool, exit_code: int) ->
         f"<h1>ionos-migrate {escape(command)}</h1>",
         f'<div class="meta">ionos-migrate {escape(__version__)} · exit code {exit_code} · '
         f"{'files written' if written else 'nothing written'}</div>",
-        _summary_table(summary),
+        _summary_table(summary, summary_labels(command)),
         _findings_table(result),
         *(_file_diff(change, written) for outcome in result.changed for change in outcome.changes),
         "</body></html>",
@@ -56,9 +57,9 @@ def render(result: RunResult, *, command: str, written: bool, exit_code: int) ->
     return "\n".join(parts) + "\n"
 
 
-def _summary_table(summary: dict[str, Any]) -> str:
-    head = "".join(f"<th>{escape(label)}</th>" for label in SUMMARY_LABELS.values())
-    row = "".join(f"<td>{escape(str(summary[key]))}</td>" for key in SUMMARY_LABELS)
+def _summary_table(summary: dict[str, Any], labels: dict[str, str]) -> str:
+    head = "".join(f"<th>{escape(label)}</th>" for label in labels.values())
+    row = "".join(f"<td>{escape(str(summary[key]))}</td>" for key in labels)
     return f'<table class="summary"><tr>{head}</tr><tr>{row}</tr></table>'
 
 

@@ -7,6 +7,12 @@ A cell magic (``%%bash``) makes the whole cell foreign, except the few that
 run their body as Python (``%%time``). The notebook is written back with
 the key order, indentation and escaping it had; outputs and metadata are
 never touched.
+
+nbformat 4 keeps its cells in ``cells``, each with a ``source``. nbformat 3
+(IPython 1 and 2) keeps them in ``worksheets[].cells``, a code cell's text in
+``input``; both are read and written in their own layout. Cells are counted
+as nbformat counts them when it converts 3 to 4: over all worksheets, in
+order. Older formats are reported, not guessed at.
 """
 
 from __future__ import annotations
@@ -34,18 +40,25 @@ class Notebook:
     trailing_newline: bool
     faithful: bool  # re-serialising the unchanged notebook gives back the very same text
 
+    @property
+    def source_key(self) -> str:
+        return _source_key(self.data)
+
+    def cells(self) -> list[dict[str, Any]]:
+        return _cells(self.data)
+
     def code_cells(self) -> list[tuple[int, str]]:
-        """``(cell index, source)`` of every code cell."""
+        """``(cell index, source)`` of every Python code cell."""
         return [
-            (index, cell_source(cell))
-            for index, cell in enumerate(self.data.get("cells", []))
-            if cell.get("cell_type") == "code"
+            (index, cell_source(cell, self.source_key))
+            for index, cell in enumerate(self.cells())
+            if cell.get("cell_type") == "code" and cell.get("language", "python") == "python"
         ]
 
     def set_source(self, index: int, source: str) -> None:
-        cell = self.data["cells"][index]
+        cell = self.cells()[index]
         lines = source.splitlines(keepends=True)
-        cell["source"] = lines if isinstance(cell.get("source"), list) else source
+        cell[self.source_key] = lines if isinstance(cell.get(self.source_key), list) else source
 
     def dumps(self) -> str:
         return _serialise(self.data, self.indent, self.ensure_ascii, self.trailing_newline)
@@ -56,12 +69,13 @@ def read_notebook(text: str) -> Notebook:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise NotebookError(f"not valid notebook JSON: {exc.msg} (line {exc.lineno})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("cells", []), list):
+    if not isinstance(data, dict):
         raise NotebookError("not a notebook: no list of cells")
-    for index, cell in enumerate(data.get("cells", [])):
+    key = _source_key(data)
+    for index, cell in enumerate(_cells(data)):
         if not isinstance(cell, dict):
             raise NotebookError(f"not a notebook: cell {index} is not an object")
-        source = cell.get("source", "")
+        source = cell.get(key, "")
         if cell.get("cell_type") == "code" and not (
             isinstance(source, str) or isinstance(source, list) and all(isinstance(line, str) for line in source)
         ):
@@ -73,8 +87,30 @@ def read_notebook(text: str) -> Notebook:
     return Notebook(data, indent, ensure_ascii, trailing, faithful)
 
 
-def cell_source(cell: dict[str, Any]) -> str:
-    source = cell.get("source", "")
+def _source_key(data: dict[str, Any]) -> str:
+    """Which layout ``data`` has (``source``: nbformat 4, ``input``: 3); a NotebookError for anything else."""
+    version = data.get("nbformat")
+    if isinstance(version, int) and version < 3:
+        raise NotebookError(f"nbformat {version} is too old to read: open it in Jupyter and save it, which "
+                            "converts it to nbformat 4")
+    if "cells" in data and isinstance(data["cells"], list):
+        return "source"
+    worksheets = data.get("worksheets")
+    if "cells" not in data and isinstance(worksheets, list) and all(
+            isinstance(sheet, dict) and isinstance(sheet.get("cells", []), list) for sheet in worksheets):
+        return "input"
+    raise NotebookError("not a notebook: no list of cells")
+
+
+def _cells(data: dict[str, Any]) -> list[Any]:
+    """All cells, in nbformat's order: nbformat 3's worksheets one after the other."""
+    if "worksheets" in data and "cells" not in data:
+        return [cell for sheet in data["worksheets"] for cell in sheet.get("cells", [])]
+    return data.get("cells", [])
+
+
+def cell_source(cell: dict[str, Any], key: str = "source") -> str:
+    source = cell.get(key, "")
     return "".join(source) if isinstance(source, list) else str(source)
 
 

@@ -30,6 +30,7 @@ from typing import Iterable, Sequence
 from ionos_migrate.codemods.shapes import mentions_ionos_bytes
 from ionos_migrate.compat.rules import PREFILTER_MARKERS, WEAK_MARKERS, WEAK_SCREENS
 from ionos_migrate.discovery import SourceFile, module_keys
+from ionos_migrate.sourcetext import searchable
 
 MAX_ROUNDS = 4  # re-exports of re-exports; more than this is not seen in real code
 SETTING_WORDS = (b"url", b"endpoint", b"base", b"host", b"api", b"config", b"settings")
@@ -224,7 +225,7 @@ def _mentions(body: bytes, names: set[bytes]) -> bool:
 def _read(file: SourceFile, result: Prefiltered | None) -> bytes | None:
     try:
         with open(file.location, "rb") as handle:
-            return handle.read()
+            return searchable(handle.read())  # UTF-16/32 text as UTF-8, so its markers are found
     except OSError as exc:
         if result is not None:
             result.unreadable.append((file, exc.strerror or str(exc)))

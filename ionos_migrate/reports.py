@@ -15,11 +15,14 @@ from typing import Any, Callable
 from ionos_migrate import __version__
 from ionos_migrate.codemods.api import Finding
 from ionos_migrate.engine import RunResult
+from ionos_migrate.statuses import ORDER as STATUS_ORDER
+from ionos_migrate.statuses import rewrite_word
 
-JSON_VERSION = 1
+# 2: scan and diff call a site they would rewrite "migratable" (1 said "migrated");
+# summary.sites_migratable beside sites_migrated.
+JSON_VERSION = 2
 FORMATS = ("json", "sarif", "md", "html")
 SUFFIXES = {".json": "json", ".sarif": "sarif", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
-STATUS_ORDER = ("error", "manual", "migrated", "info")
 
 
 class ReportError(ValueError):
@@ -68,25 +71,29 @@ def render_json(result: RunResult, **how: Any) -> str:
     return json.dumps(as_dict(result, **how), indent=2, ensure_ascii=False) + "\n"
 
 
-SUMMARY_LABELS = {
-    "files_scanned": "files scanned",
-    "files_prefiltered_out": "prefiltered out",
-    "files_parsed": "parsed",
-    "files_changed": "changed",
-    "sites_migrated": "sites migrated",
-    "sites_manual": "sites manual",
-    "errors": "errors",
-    "elapsed_seconds": "elapsed (s)",
-}
+def summary_labels(command: str) -> dict[str, str]:
+    """The summary table's columns: the command's own word for the sites it rewrites."""
+    word = rewrite_word(command)
+    return {
+        "files_scanned": "files scanned",
+        "files_prefiltered_out": "prefiltered out",
+        "files_parsed": "parsed",
+        "files_changed": "changed",
+        f"sites_{word}": f"sites {word}",
+        "sites_manual": "sites manual",
+        "errors": "errors",
+        "elapsed_seconds": "elapsed (s)",
+    }
 
 
 def render_markdown(result: RunResult, *, command: str, written: bool, exit_code: int) -> str:
     summary = result.summary()
     verb = "changed" if written else "would change"
+    labels = summary_labels(command)
     out = [f"## ionos-migrate {command}", ""]
-    out.append("| " + " | ".join(SUMMARY_LABELS.values()) + " |")
-    out.append("|" + "---|" * len(SUMMARY_LABELS))
-    out.append("| " + " | ".join(str(summary[key]) for key in SUMMARY_LABELS) + " |")
+    out.append("| " + " | ".join(labels.values()) + " |")
+    out.append("|" + "---|" * len(labels))
+    out.append("| " + " | ".join(str(summary[key]) for key in labels) + " |")
     out.append("")
     findings = by_status(result)
     if findings:

@@ -42,7 +42,8 @@ def scan_text(text: str, path: str, model_map: ModelMap | None = None) -> list[F
         variable = setting(line)
         for match in hits:
             findings.append(Finding(
-                path, number, match.start() + 1, number, match.end() + 1, RULE, "manual", _advice(match[0], variable),
+                path, number, match.start() + 1, number, match.end() + 1, RULE, "manual",
+                _advice(match[0], variable, predictions=_built_predictions(match[0], line[match.end():])),
             ))
         if model_map is not None and not hits and not MODEL_MAP_LINE.match(line):
             findings.extend(_model_ids(line, number, path, model_map))
@@ -79,13 +80,23 @@ def _model_ids(line: str, number: int, path: str, model_map: ModelMap) -> list[F
     return found
 
 
-def _advice(url: str, variable: str | None = None) -> str:
-    if variable and not url.rstrip("/").endswith("/predictions") and "/predictions" not in url:
+# What follows a URL that ends in /models/ on its line: + id + "/predictions" (JS, shell, ...).
+BUILT_PREDICTIONS_RE = re.compile(r"^[^\n]*?/predictions\b")
+
+
+def _built_predictions(url: str, rest: str) -> bool:
+    """``".../models/" + id + "/predictions"``: the URL the string starts is a predictions endpoint."""
+    return url.endswith("/models/") and BUILT_PREDICTIONS_RE.match(rest) is not None
+
+
+def _advice(url: str, variable: str | None = None, *, predictions: bool = False) -> str:
+    if variable and "/predictions" not in url and not predictions:
         return (f"{variable} is set to the retired API's base {url!r}: point it at {OPENAI_BASE_URL} (calls migrated "
                 "by ionos-migrate that read it translate the retired value meanwhile; other readers must move to "
                 "the OpenAI-compatible paths); not a Python file, so change it by hand")
-    if "/predictions" in url:
-        what = (f"legacy predictions endpoint {url!r}: the new API is POST {OPENAI_BASE_URL}/chat/completions "
+    if "/predictions" in url or predictions:
+        shown = f"{url!r} + <model id> + '/predictions'" if predictions and "/predictions" not in url else repr(url)
+        what = (f"legacy predictions endpoint {shown}: the new API is POST {OPENAI_BASE_URL}/chat/completions "
                 "(images: /images/generations) with the model name in the body")
     elif url.rstrip("/").endswith("/models"):
         what = f"legacy models list {url!r}: the new one is GET {OPENAI_BASE_URL}/models"

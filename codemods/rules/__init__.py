@@ -1,7 +1,8 @@
 """The rule registry: every module in this package that defines ``RULE``.
 
-A new legacy pattern is a new module here (with ``RULE = Rule(id, run)``)
-plus cases in ``tests/cases``; nothing else changes. Rules run in module
+A new legacy pattern is a new module here (with ``RULE = Rule(id, run,
+description=...)``; ``ionos-migrate rules`` lists it) plus cases in
+``tests/cases``; nothing else changes. Rules run in module
 name order; each sees the module's HTTP calls and plans edits per site.
 """
 
@@ -21,6 +22,7 @@ class Rule:
     id: str
     run: Callable[["RuleContext"], None]
     order: int = 50  # lower runs first
+    description: str = ""  # one line for `ionos-migrate rules`, SARIF and the docs: what it finds and does
 
 
 def _discover() -> list[Rule]:

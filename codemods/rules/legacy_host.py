@@ -38,4 +38,4 @@ def run(ctx: RuleContext) -> None:
     write_urls(ctx, urls)
 
 
-RULE = Rule(RULE_ID, run, order=30)
+RULE = Rule(RULE_ID, run, order=30, description="an OpenAI-style path (/v1/...) on the legacy host: the host is rewritten; other unknown legacy paths are manual")

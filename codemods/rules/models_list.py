@@ -60,4 +60,4 @@ def _sdk_call(ctx: RuleContext, site: SiteEdits, http) -> None:
     send_through_sdk(ctx, site, http, call_code(client, "models", [], http, spread=None, options_from=options_from), opening)
 
 
-RULE = Rule(RULE_ID, run, order=20)
+RULE = Rule(RULE_ID, run, order=20, description="GET /models: rewritten to GET /v1/models, answer reads translated (items[].properties.name -> data[].id)")

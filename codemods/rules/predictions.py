@@ -300,4 +300,4 @@ def _image(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, 
     return mapping.OPENAI_IMAGES_PATH.removeprefix("/v1"), IMAGE, notes
 
 
-RULE = Rule(RULE_ID, run, order=10)
+RULE = Rule(RULE_ID, run, order=10, description="POST /models/{id}/predictions: rewritten to /v1/chat/completions (or /images/generations), body and answer reads translated")

@@ -12,6 +12,7 @@ import os
 import click
 
 from ionos_migrate import __version__
+from ionos_migrate.cli.options import WholeHelpGroup
 
 # name -> "module:attribute"
 COMMANDS = {
@@ -19,6 +20,7 @@ COMMANDS = {
     "diff": "ionos_migrate.cli.migrate:diff",
     "apply": "ionos_migrate.cli.migrate:apply",
     "models": "ionos_migrate.cli.models:models",
+    "rules": "ionos_migrate.cli.rules:rules",
     "shim": "ionos_migrate.cli.shim:shim",
     "emulator": "ionos_migrate.cli.emulator:emulator",
     "verify": "ionos_migrate.cli.verify:verify",
@@ -30,7 +32,7 @@ EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 EXIT_INCONCLUSIVE = 3  # verify: nothing differs, but nothing was proven either
 
 
-class LazyGroup(click.Group):
+class LazyGroup(WholeHelpGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from ionos_migrate.cli.options import WholeHelpGroup
+
 JOURNAL_LIMIT = 10_000  # entries kept for GET /_emulator/journal by a long-running server
 
 
@@ -27,7 +29,7 @@ def _load_collections(path: Path | None) -> dict:
     return data
 
 
-@click.group()
+@click.group(cls=WholeHelpGroup)
 def emulator() -> None:
     """An offline, deterministic stand-in for the IONOS AI Model Hub."""
 
@@ -51,6 +53,9 @@ def serve(host: str, port: int, latency: float, error_rate: float, force_429: in
     Any non-empty bearer token is accepted. GET /_emulator/journal lists the
     requests received (DELETE clears it).
     """
+    from ionos_migrate.extras import require
+
+    require("runtime", "emulator serve")
     import uvicorn
 
     from ionos_migrate.compat.emulator import create_app

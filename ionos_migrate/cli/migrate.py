@@ -8,31 +8,25 @@ A file that cannot be parsed is an ``error`` finding (exit 1), not a failure.
 
 from __future__ import annotations
 
-import sys
 import traceback
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 import click
 
 from ionos_migrate.cli import EXIT_ERROR, EXIT_FOUND, EXIT_OK
-from ionos_migrate.cli.options import model_map_option
-from ionos_migrate.codemods.api import Finding, MigrationContext
+from ionos_migrate.cli.options import color_option, model_map_option
+from ionos_migrate.cli.terminal import Output, print_results, progress_bar
+from ionos_migrate.codemods.api import MigrationContext
+from ionos_migrate.color import MODES as COLOR_MODES
 from ionos_migrate.config import ConfigError, ProjectConfig, load_model_map, load_project_config
 from ionos_migrate.discovery import ShardError, parse_shard
-from ionos_migrate.engine import Progress, RunOptions, RunResult, run, write_changes
+from ionos_migrate.engine import RunOptions, RunResult, run, write_changes
+from ionos_migrate.selection import Selection, SelectionError, apply_selection, parse_selection
 from ionos_migrate.reports import FORMATS, ReportError, format_for, write_report
+from ionos_migrate.statuses import ERROR, FOUND, MANUAL, name_for_command
 
 TARGETS = ("http", "openai")
-# Progress bars only for runs with at least this many files to parse.
-PROGRESS_FROM = 50
-# Short column names, so the summary fits an 80-column terminal.
-TERMINAL_LABELS = {
-    "files_scanned": "scanned", "files_prefiltered_out": "skipped", "files_parsed": "parsed",
-    "files_changed": "changed", "sites_migrated": "migrated", "sites_manual": "manual", "errors": "errors",
-    "elapsed_seconds": "seconds",
-}
 
 
 class ToolError(click.ClickException):
@@ -57,7 +51,15 @@ def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Take only the I-th of N stable shares of the files."),
         click.option("--include", multiple=True, metavar="GLOB", help="Only files matching (gitignore syntax)."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching (gitignore syntax)."),
-        click.option("--no-progress", is_flag=True, help="No progress bar."),
+        click.option("--select", multiple=True, metavar="RULE,...",
+                     help="Report only these rules (ids from `ionos-migrate rules`; comma-separated or repeated)."),
+        click.option("--ignore", multiple=True, metavar="RULE,...",
+                     help="Leave these rules out. A file whose rewrite needs a rule left out is not rewritten."),
+        click.option("--no-progress", is_flag=True, help="No progress bar (it shows only on a terminal)."),
+        click.option("--quiet", "-q", is_flag=True,
+                     help="Print only the results (findings, or the diff and the sites left for manual work): no "
+                          "summary, no notes, no progress."),
+        color_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -91,14 +93,17 @@ def apply(**kwargs: Any) -> None:
 
 def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model_map_file: Path | None,
              report_path: Path | None, report_format: str | None, jobs: int | None, shard: str | None,
-             include: tuple[str, ...], exclude: tuple[str, ...], no_progress: bool, allow_dirty: bool = False) -> None:
+             include: tuple[str, ...], exclude: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+             no_progress: bool, quiet: bool, color: str | None, allow_dirty: bool = False) -> None:
     paths = paths or (Path("."),)
     try:
         config = load_project_config(paths)
         report_path = report_path or _path(config, "report")
         report_format = report_format or _choice(config, "format", FORMATS, None)
         shard = shard or _choice(config, "shard", None, None)
-        no_progress = no_progress or _flag(config, "no_progress")
+        output = Output(color=color or _choice(config, "color", COLOR_MODES, None),
+                        quiet=quiet or _flag(config, "quiet"),
+                        progress=not (no_progress or _flag(config, "no_progress")))
         allow_dirty = allow_dirty or _flag(config, "allow_dirty")
         options = RunOptions(
             paths=paths,
@@ -110,17 +115,19 @@ def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model
         )
         context = MigrationContext(model_map=load_model_map(config, model_map_file),
                                    target=target or _target(config))
+        selection = _selection(config, select, ignore)
         fmt = format_for(report_path, report_format) if report_path else None
         if report_path and not report_path.resolve().parent.is_dir():
             # Say so before apply writes anything, not after.
             raise ReportError(f"--report {report_path}: folder {report_path.parent} does not exist")
-    except (ConfigError, ShardError, ReportError) as exc:
+    except (ConfigError, ShardError, ReportError, SelectionError) as exc:
         raise ToolError(str(exc)) from None
 
-    show_progress = not no_progress and sys.stderr.isatty()
     try:
-        with _progress_bar(show_progress) as progress:
+        with progress_bar(output) as progress:
             result = run(options, context, progress=progress)
+        apply_selection(result, selection)
+        name_for_command(result, command)
         written = False
         if command == "apply" and result.changed:
             _refuse_dirty(result, allow_dirty)
@@ -135,7 +142,7 @@ def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model
                         "with the traceback above") from None
 
     code = exit_code(command, result)
-    _print_results(command, result, written)
+    print_results(command, result, written, output)
     if report_path and fmt:
         try:
             write_report(result, report_path, fmt, command=command, written=written, exit_code=code)
@@ -149,11 +156,11 @@ def exit_code(command: str, result: RunResult) -> int:
         return EXIT_ERROR
     statuses = {f.status for f in result.findings}
     if command == "scan":
-        found = bool(statuses & {"migrated", "manual", "error"})
+        found = bool(statuses & FOUND)
     elif command == "diff":
-        found = bool(result.changed) or bool(statuses & {"manual", "error"})
+        found = bool(result.changed) or bool(statuses & {MANUAL, ERROR})
     else:
-        found = bool(statuses & {"manual", "error"})
+        found = bool(statuses & {MANUAL, ERROR})
     return EXIT_FOUND if found else EXIT_OK
 
 
@@ -173,6 +180,17 @@ def _refuse_dirty(result: RunResult, allow_dirty: bool) -> None:
 
 
 # --- configuration ---------------------------------------------------------------
+
+
+def _selection(config: ProjectConfig, select: tuple[str, ...], ignore: tuple[str, ...]) -> Selection:
+    """Flags win over the file, key by key; the rule registry (and libcst) loads only when one is given."""
+    select = select or _strings(config, "select")
+    ignore = ignore or _strings(config, "ignore")
+    if not select and not ignore:
+        return Selection()
+    from ionos_migrate.ruleset import by_id
+
+    return parse_selection(select or None, ignore, by_id())
 
 
 def _strings(config: ProjectConfig, key: str) -> tuple[str, ...]:
@@ -220,83 +238,3 @@ def _target(config: ProjectConfig) -> str:
     if value not in TARGETS:
         raise ConfigError(f"{config.path}: [tool.ionos-migrate] target must be one of {', '.join(TARGETS)}")
     return value
-
-
-# --- terminal output ----------------------------------------------------------------
-
-
-@contextmanager
-def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
-    if not enabled:
-        yield None
-        return
-    from rich.progress import Progress as RichProgress
-
-    with RichProgress(transient=True, console=_stderr_console()) as bar:
-        task = None
-
-        def advance(done: int, total: int) -> None:
-            nonlocal task
-            if total < PROGRESS_FROM:
-                return
-            if task is None:
-                task = bar.add_task("parsing", total=total)
-            bar.update(task, completed=done)
-
-        yield advance
-
-
-def _print_results(command: str, result: RunResult, written: bool) -> None:
-    if command == "diff":
-        _print_diff(result)
-        for finding in result.findings:  # what the diff cannot show: sites left for a human, notes
-            if finding.status in ("manual", "error", "info"):
-                click.echo(_finding_line(finding), err=True)
-    else:
-        for finding in result.findings:
-            click.echo(_finding_line(finding))
-    _print_summary(command, result, written)
-
-
-def _print_diff(result: RunResult) -> None:
-    colour = sys.stdout.isatty()
-    for outcome in result.changed:
-        for line in outcome.diff().splitlines(keepends=True):
-            click.echo(_colour_diff_line(line) if colour else line, nl=False, color=colour)
-
-
-def _colour_diff_line(line: str) -> str:
-    if line.startswith(("+++", "---")):
-        return click.style(line, bold=True)
-    if line.startswith("+"):
-        return click.style(line, fg="green")
-    if line.startswith("-"):
-        return click.style(line, fg="red")
-    if line.startswith("@@"):
-        return click.style(line, fg="cyan")
-    return line
-
-
-def _finding_line(f: Finding) -> str:
-    where = f"{f.path}[cell {f.cell}]" if f.cell is not None else f.path
-    return f"{where}:{f.line}:{f.column}: {f.status} [{f.rule}] {f.message}"
-
-
-def _print_summary(command: str, result: RunResult, written: bool) -> None:
-    from rich.table import Table
-
-    summary = result.summary()
-    outcome = ": files written" if written else "" if command == "scan" else ": nothing written"
-    notes = summary["info"]  # no column for them (the table must fit 80 columns): the title says so
-    title = f"ionos-migrate {command}{outcome}" + (f" ({notes} info note{'s' * (notes != 1)} above)" if notes else "")
-    table = Table(title=title, title_justify="left")
-    for label in TERMINAL_LABELS.values():
-        table.add_column(label, justify="right")
-    table.add_row(*(str(summary[key]) for key in TERMINAL_LABELS))
-    _stderr_console().print(table)
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import ipaddress
 import json
 import os
@@ -13,20 +12,18 @@ from typing import Any
 
 import click
 
-from ionos_migrate.cli.options import model_map_option
+from ionos_migrate.cli.options import WholeHelpGroup, model_map_option
 from ionos_migrate.compat import rules
 from ionos_migrate.compat.runtime_defaults import DEFAULT_MAX_ANSWER, DEFAULT_MAX_BODY, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from ionos_migrate.compat.shim import http_base_url
 from ionos_migrate.config import load_model_map, load_project_config
+from ionos_migrate.extras import require
 
-# What `shim serve` needs beyond the core install: the `[proxy]` extra.
-PROXY_MODULES = ("starlette", "uvicorn", "aiohttp", "prometheus_client")
-PROXY_EXTRA_HINT = "pip install 'ionos-migrate[proxy]'"
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client's multiprocess mode (several workers)
 DEFAULT_GRACEFUL = 30.0
 
 
-@click.group()
+@click.group(cls=WholeHelpGroup)
 def shim() -> None:
     """Keep unmigrated code working: the legacy API on top of the OpenAI-compatible one."""
 
@@ -34,7 +31,8 @@ def shim() -> None:
 @shim.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind. Loopback by default; anything else exposes the proxy to the network.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
 @click.option("--upstream", default=rules.OPENAI_BASE_URL, show_default=True,
               help="OpenAI-compatible base URL (ending in /v1).")
 @click.option("--collections-upstream", default=rules.LEGACY_BASE_URL, show_default=True,
@@ -64,11 +62,7 @@ def serve(host: str, port: int, upstream: str, collections_upstream: str, model_
     A caller's bearer token is passed on as it came; IONOS_API_TOKEN (if set)
     is used for callers that send none. Tokens are never logged.
     """
-    missing = [name for name in PROXY_MODULES if importlib.util.find_spec(name) is None]
-    if missing:
-        click.echo(f"shim serve needs the proxy extra, which is not installed here (missing: {', '.join(missing)}).\n"
-                   f"Install it with: {PROXY_EXTRA_HINT}", err=True)
-        raise SystemExit(2)
+    require("proxy", "shim serve")
     import uvicorn
 
     try:

@@ -40,8 +40,12 @@ def verify(before: Path, after: Path, model_map_file: Path | None, upstream: str
 
     Example: ionos-migrate verify --before old/ --after new/ -- python main.py
 
-    Exit 0 equivalent, 1 not equivalent, 2 usage error, 3 inconclusive.
+    Exit 0 equivalent, 1 not equivalent, 2 usage error (or the runtime extra
+    missing), 3 inconclusive.
     """
+    from ionos_migrate.extras import require
+
+    require("runtime", "verify")
     from ionos_migrate.compat.verify import VerifyError, verify as run_verify
     from ionos_migrate.config import ConfigError, load_model_map, load_project_config
 

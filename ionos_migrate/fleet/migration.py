@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-MIGRATED = "migrated"
+MIGRATED = "migrated"  # apply: rewritten and written
+MIGRATABLE = "migratable"  # scan (the check after the commit): apply would rewrite it, so it is still legacy
 NOTE = "info"
 ERROR = "error"
 # The legacy signals the engine's prefilter looks for, as git grep patterns; a repository

@@ -387,7 +387,7 @@ def test_report_and_format_come_from_the_configuration_relative_to_pyproject(tmp
                          "pyproject.toml": '[tool.ionos-migrate]\nreport = "out/review.txt"\nformat = "json"\n'})
     (tmp_path / "out").mkdir()
     assert cli(tmp_path / "src", "scan").exit_code == 1
-    assert report(tmp_path / "out" / "review.txt")["findings"][0]["status"] == "migrated"
+    assert report(tmp_path / "out" / "review.txt")["findings"][0]["status"] == "migratable"
 
 
 def test_an_unknown_configuration_key_is_a_clear_usage_error(tmp_path, cli):

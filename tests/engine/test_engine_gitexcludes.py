@@ -32,7 +32,7 @@ def repo_with_legacy_files(root, *names: str):
 def scanned_paths(result) -> set[str]:
     """The files scan reported a site in (one line per finding: path:line:column: ...)."""
     output = result.stdout if hasattr(result, "returncode") else result.output
-    return {line.split(":", 1)[0] for line in output.splitlines() if ": migrated [" in line}
+    return {line.split(":", 1)[0] for line in output.splitlines() if ": migratable [" in line}
 
 
 def test_info_exclude_is_honoured(tmp_path, home, cli):

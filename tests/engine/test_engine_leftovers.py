@@ -59,7 +59,7 @@ def test_scan_apply_scan_the_constant_is_an_info_finding_and_the_migrated_tree_s
     assert after.exit_code == 0, after.output  # the contract: exit 1 means legacy call sites, and none are left
     data = report(project / "after.json")
     assert data["exit_code"] == 0 and data["summary"]["info"] == 2  # the constant, and the model id beside it
-    assert data["summary"]["sites_migrated"] == data["summary"]["sites_manual"] == 0
+    assert data["summary"]["sites_migratable"] == data["summary"]["sites_manual"] == 0
     [finding] = [f for f in data["findings"] if f["rule"] == RULE_LEGACY_CONSTANT]
     assert finding["status"] == "info" and finding["end_line"] == 5 and finding["end_column"] == 69
     assert f"https://inference.de-txl.ionos.com/models/{MODEL}/predictions" in finding["message"]

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from engine_helpers import nbformat3
+
 from ionos_migrate.notebooks import NotebookError, mask_ipython, read_notebook, unmask_ipython
 
 IPYTHON_CELL = "%pip install requests\nimport os\nif True:\n    !ls -l\nfiles = !ls\nos.path?\nx = 10 % 3\n"
@@ -70,3 +72,26 @@ def test_changing_one_cell_changes_only_that_cell():
 def test_cells_that_are_not_notebook_cells_are_a_notebook_error(cells, what):
     with pytest.raises(NotebookError, match=what):
         read_notebook(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+
+
+def test_nbformat3_code_cells_are_read_and_written_in_their_layout():
+    text = nbformat3("import os\n", "print(1)\n", "x = 2")
+    nb = read_notebook(text)
+    assert nb.faithful and nb.code_cells() == [(1, "import os\n"), (2, "print(1)\n"), (3, "x = 2")]
+    nb.set_source(2, "print(2)\n")
+    nb.set_source(1, "import sys\n")
+    after = json.loads(nb.dumps())
+    assert after["worksheets"][1]["cells"][0]["input"] == "print(2)\n"
+    assert after["worksheets"][0]["cells"][1]["input"] == ["import sys\n"]
+    assert after["nbformat"] == 3 and "cells" not in after
+
+
+@pytest.mark.parametrize("data, what", [
+    ({"nbformat": 2, "worksheets": []}, "nbformat 2 is too old"),
+    ({"metadata": {}, "nbformat": 4}, "no list of cells"),
+    ({"worksheets": [{"cells": 3}]}, "no list of cells"),
+    ({"worksheets": [{"cells": [{"cell_type": "code", "input": 5}]}]}, "cell 0 has a source that is not text"),
+])
+def test_notebooks_without_a_layout_we_know_are_an_error(data, what):
+    with pytest.raises(NotebookError, match=what):
+        read_notebook(json.dumps(data))
