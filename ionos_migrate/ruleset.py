@@ -19,8 +19,6 @@ PROJECT_URL = "https://github.com/ionos-migrate/ionos-migrate"
 ENGINE_RULES = {
     "legacy-url-in-text-file": "a legacy URL in a file that is not Python (.env, YAML, JSON, TOML, INI, shell, "
                                "JS/TS, Dockerfile): left for a human, never rewritten",
-    "legacy-url-constant": "a module constant that still holds a retired URL once its call sites are migrated: "
-                           "a note (info), it changes no exit code",
     "notebook-layout": "a notebook whose JSON layout json.dumps does not give back, rewritten with a standard "
                        "indent: a note (info)",
 }
@@ -65,6 +63,8 @@ def all_rules() -> list[RuleInfo]:
     found: dict[str, RuleInfo] = {}
     for rule in RULES:
         found[rule.id] = RuleInfo(rule.id, rule.description, "codemod", selectable=rule.id not in FOLLOWERS)
+        for extra_id, description in rule.also:
+            found[extra_id] = RuleInfo(extra_id, description, "codemod")
     for rule_id, description in ENGINE_RULES.items():
         found.setdefault(rule_id, RuleInfo(rule_id, description, "engine"))
     for rule_id, description in ALWAYS_REPORTED.items():

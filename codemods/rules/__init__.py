@@ -23,6 +23,7 @@ class Rule:
     run: Callable[["RuleContext"], None]
     order: int = 50  # lower runs first
     description: str = ""  # one line for `ionos-migrate rules`, SARIF and the docs: what it finds and does
+    also: tuple = ()  # ((id, description), ...): further rule ids its findings carry
 
 
 def _discover() -> list[Rule]:

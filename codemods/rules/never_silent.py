@@ -348,4 +348,14 @@ def _split_requests(ctx: RuleContext, covered: _Coverage) -> None:
             ctx.manual(http.call, SPLIT_RULE_ID, split.message, marker=split.marker)
 
 
-RULE = Rule(RULE_ID, run, order=80)
+RULE = Rule(
+    RULE_ID, run, order=80,
+    description="a legacy signal no rewrite accounts for (a retired URL, body, answer read, model id, /predictions "
+                "path): manual, or a note for values nothing uses any more; never silent",
+    also=(
+        (SPLIT_RULE_ID, "a legacy call whose pieces sit in several modules (a class hierarchy and where it is built): "
+                        "manual in every piece, with one message"),
+        (CONSTANT_RULE_ID, "a module constant that still holds a retired URL or model id, and that no code here uses "
+                           "in a way left to migrate: a note (info), it changes no exit code"),
+    ),
+)

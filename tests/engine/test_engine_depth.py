@@ -7,11 +7,14 @@ import json
 import multiprocessing
 
 import pytest
+
 from engine_helpers import LEGACY_MODULE, LEGACY_URL, deep_sources, make_tree, run_subprocess, segfault
 
 from ionos_migrate import engine
+from ionos_migrate.codemods.facts import ModuleFacts
 from ionos_migrate.depth import MAX_BRACKETS, bracket_depth, too_deep
 from ionos_migrate.discovery import SourceFile
+from ionos_migrate.project_phase import collect_file_facts
 
 forked_workers = pytest.mark.skipif(
     multiprocessing.get_start_method() != "fork", reason="the patch must reach the workers by fork")
@@ -49,7 +52,7 @@ def test_a_deep_file_and_a_legacy_file_exit_1_with_both_in_the_report(tmp_path):
     result = run_subprocess(tmp_path, "scan", "--report", "r.json")
     assert result.returncode == 1, result.stderr
     found = findings(tmp_path / "r.json")
-    assert [f["status"] for f in found["legacy.py"]] == ["migrated"]
+    assert [f["status"] for f in found["legacy.py"]] == ["migratable"]
     for name in deep_sources():
         (finding,) = found[name]
         assert (finding["status"], finding["rule"]) == ("error", "parse-error")
@@ -75,7 +78,7 @@ def _pool_scan_with_a_deep_file(tmp_path, cli) -> list[dict]:
     result = cli(tmp_path, "scan", "--jobs", "2", "--report", "r.json")
     assert result.exit_code == 1, result.output
     found = findings(tmp_path / "r.json")
-    assert [f["status"] for name in files for f in found[name]] == ["migrated"] * 8
+    assert [f["status"] for name in files for f in found[name]] == ["migratable"] * 8
     return found["deep_brackets.py"]
 
 
@@ -92,15 +95,15 @@ def test_a_worker_killed_by_the_parser_becomes_an_error_finding(tmp_path, cli, m
     assert crash["status"] == "error" and "parser crashed" in crash["message"] and "SIGSEGV" in crash["message"]
 
 
-def _crash_on_deep(file: SourceFile) -> dict[str, str]:
+def _crash_on_deep(file: SourceFile, legacy_ids=frozenset()) -> ModuleFacts:
     if file.rel.startswith("deep"):
         segfault()
-    return {}
+    return ModuleFacts()
 
 
 @forked_workers
 def test_a_worker_dying_in_the_project_phase_loses_nothing(tmp_path, cli, monkeypatch):
-    monkeypatch.setattr(engine, "collect_file_constants", _crash_on_deep)
+    monkeypatch.setattr(engine, "collect_file_facts", _crash_on_deep)
     (finding,) = _pool_scan_with_a_deep_file(tmp_path, cli)
     assert finding["status"] == "error"  # the file phase's depth check reports it
 
@@ -109,5 +112,5 @@ def test_a_worker_dying_in_the_project_phase_loses_nothing(tmp_path, cli, monkey
 def test_the_project_phase_reads_deep_files_without_failing(tmp_path, name):
     make_tree(tmp_path, {name: deep_sources()[name]})
     # the stdlib parser refuses all but the and/or chain (flat for it) with an exception, never a crash
-    constants = engine.collect_file_constants(SourceFile(str(tmp_path / name), name, "python"))
+    constants = collect_file_facts(SourceFile(str(tmp_path / name), name, "python")).constants
     assert constants == ({"URL": LEGACY_URL} if name == "deep_and.py" else {})

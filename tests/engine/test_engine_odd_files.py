@@ -63,7 +63,7 @@ def test_a_fifo_named_like_python_is_a_note_and_does_not_block(tmp_path):
     assert result.returncode == 1, result.stderr
     found = {f["path"]: f for f in report(tmp_path / "r.json")["findings"]}
     assert found["pipe.py"]["status"] == "info" and "not a regular file" in found["pipe.py"]["message"]
-    assert found["legacy.py"]["status"] == "migrated"
+    assert found["legacy.py"]["status"] == "migratable"
 
 
 @pytest.fixture
