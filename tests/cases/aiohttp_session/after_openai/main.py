@@ -4,7 +4,7 @@ import os
 import aiohttp
 from openai import AsyncOpenAI
 
-MODEL_ID = "b18b18de-92c3-466e-81a8-e5df91890091"
+MODEL_ID = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 
 
 async def generate(prompt):
@@ -13,7 +13,7 @@ async def generate(prompt):
         ionos_async_client = AsyncOpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
         resp = await ionos_async_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=100)
         data = resp
-        return data.choices[0].message.content
+        return data.choices[0].message.content  # legacy: answer read
 
 
 if __name__ == "__main__":

@@ -4,21 +4,21 @@ import requests
 
 
 class HubClient:
-    BASE = "https://inference.de-txl.ionos.com"
-    MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"
+    BASE = "https://inference.de-txl.ionos.com"  # legacy: legacy host
+    MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 
     def __init__(self):
         self.session = requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"})
 
     def _url(self):
-        return "https://openai.inference.de-txl.ionos.com/v1/chat/completions"
+        return "https://openai.inference.de-txl.ionos.com/v1/chat/completions"  # legacy: predictions URL
 
     def generate(self, prompt, max_tokens=120):
-        payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": int(max_tokens)}
-        response = self.session.post(self._url(), json=payload)
+        payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": int(max_tokens)}  # legacy: request body
+        response = self.session.post(self._url(), json=payload)  # legacy: predictions call
         response.raise_for_status()
-        return response.json()["choices"][0]["message"]["content"]
+        return response.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 if __name__ == "__main__":

@@ -4,21 +4,21 @@ import requests
 
 
 class HubClient:
-    BASE = "https://inference.de-txl.ionos.com"
-    MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"
+    BASE = "https://inference.de-txl.ionos.com"  # legacy: legacy host
+    MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 
     def __init__(self):
         self.session = requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"})
 
     def _url(self):
-        return f"{self.BASE}/models/{self.MODEL}/predictions"
+        return f"{self.BASE}/models/{self.MODEL}/predictions"  # legacy: predictions URL
 
     def generate(self, prompt, max_tokens=120):
-        payload = {"properties": {"input": prompt, "options": {"max_length": str(max_tokens)}}}
-        response = self.session.post(self._url(), json=payload)
+        payload = {"properties": {"input": prompt, "options": {"max_length": str(max_tokens)}}}  # legacy: request body
+        response = self.session.post(self._url(), json=payload)  # legacy: predictions call
         response.raise_for_status()
-        return response.json()["properties"]["output"]
+        return response.json()["properties"]["output"]  # legacy: answer read
 
 
 if __name__ == "__main__":

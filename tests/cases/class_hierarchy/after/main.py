@@ -7,7 +7,7 @@ HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
 
 class Endpoint:
     def path(self):
-        return "/predictions"
+        return "/predictions"  # legacy: predictions path
 
 
 class TextModel(Endpoint):
@@ -15,13 +15,13 @@ class TextModel(Endpoint):
         self.base_url = base_url
 
     def body(self, prompt):
-        return {"messages": [{"role": "user", "content": prompt}], "max_tokens": 35}
+        return {"messages": [{"role": "user", "content": prompt}], "max_tokens": 35}  # legacy: request body
 
     def ask(self, prompt):
-        r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", **self.body(prompt)}, headers=HEADERS)
-        return r.json()["choices"][0]["message"]["content"]
+        r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", **self.body(prompt)}, headers=HEADERS)  # legacy: predictions call
+        return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 if __name__ == "__main__":
-    llama = TextModel(base_url="https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091")
+    llama = TextModel(base_url="https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091")  # legacy: base URL with model id
     print(llama.ask("class hierarchy"))

@@ -6,7 +6,7 @@ import requests
 
 class Endpoint:
     def path(self):
-        return "/predictions"
+        return "/predictions"  # legacy: predictions path
 
 
 class TextModel(Endpoint):
@@ -14,5 +14,5 @@ class TextModel(Endpoint):
         self.base_url = base_url
 
     def ask(self, prompt):
-        r = requests.post(self.base_url + self.path(), json={"properties": {"input": prompt}}, headers={"Authorization": os.environ["IONOS_API_TOKEN"]})
-        return r.json()["properties"]["output"]
+        r = requests.post(self.base_url + self.path(), json={"properties": {"input": prompt}}, headers={"Authorization": os.environ["IONOS_API_TOKEN"]})  # legacy: predictions call with body
+        return r.json()["properties"]["output"]  # legacy: answer read

@@ -13,17 +13,17 @@ IONOS_LEGACY_MODELS = {
 class HubLLM:
     """A LangChain-style wrapper: its fields are defaults an instance may override."""
 
-    model_id: str = "b18b18de-92c3-466e-81a8-e5df91890091"
+    model_id: str = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
     max_length: int = 64
     temperature: float = 0.1
     token: str = field(default_factory=lambda: os.environ["IONOS_API_TOKEN"])
 
     def _call(self, prompt):
         headers = {"Authorization": f"Bearer {self.token}"}
-        body = {"model": IONOS_LEGACY_MODELS.get(self.model_id, self.model_id), "messages": [{"role": "user", "content": prompt}], "max_tokens": int(self.max_length), "temperature": float(self.temperature)}
+        body = {"model": IONOS_LEGACY_MODELS.get(self.model_id, self.model_id), "messages": [{"role": "user", "content": prompt}], "max_tokens": int(self.max_length), "temperature": float(self.temperature)}  # legacy: request body
         ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=self.token)
-        r = ionos_client.chat.completions.create(**body)
-        return r.choices[0].message.content
+        r = ionos_client.chat.completions.create(**body)  # legacy: predictions call
+        return r.choices[0].message.content  # legacy: answer read
 
 
 if __name__ == "__main__":

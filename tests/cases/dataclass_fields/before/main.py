@@ -8,18 +8,18 @@ import requests
 class HubLLM:
     """A LangChain-style wrapper: its fields are defaults an instance may override."""
 
-    model_id: str = "b18b18de-92c3-466e-81a8-e5df91890091"
+    model_id: str = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
     max_length: int = 64
     temperature: float = 0.1
     token: str = field(default_factory=lambda: os.environ["IONOS_API_TOKEN"])
 
     def _call(self, prompt):
-        url = f"https://inference.de-txl.ionos.com/models/{self.model_id}/predictions"
+        url = f"https://inference.de-txl.ionos.com/models/{self.model_id}/predictions"  # legacy: predictions URL
         headers = {"Authorization": f"Bearer {self.token}"}
-        body = {"properties": {"input": prompt, "options": {"max_length": str(self.max_length), "temperature": str(self.temperature)}}}
-        r = requests.post(url, headers=headers, json=body)
+        body = {"properties": {"input": prompt, "options": {"max_length": str(self.max_length), "temperature": str(self.temperature)}}}  # legacy: request body
+        r = requests.post(url, headers=headers, json=body)  # legacy: predictions call
         r.raise_for_status()
-        return r.json()["properties"]["output"]
+        return r.json()["properties"]["output"]  # legacy: answer read
 
 
 if __name__ == "__main__":

@@ -3,17 +3,17 @@ import os
 import requests
 
 CONFIG = {
-    "API_BASE": "https://inference.de-txl.ionos.com",
-    "MODEL": "b18b18de-92c3-466e-81a8-e5df91890091",
+    "API_BASE": "https://inference.de-txl.ionos.com",  # legacy: legacy host
+    "MODEL": "b18b18de-92c3-466e-81a8-e5df91890091",  # legacy: model id
     "TIMEOUT": 30,
 }
 
 
 def generate(prompt):
-    url = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"
+    url = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"  # legacy: predictions URL
     headers = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
-    r = requests.post(url, json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 100}, headers=headers, timeout=CONFIG["TIMEOUT"])
-    return r.json()["choices"][0]["message"]["content"]
+    r = requests.post(url, json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 100}, headers=headers, timeout=CONFIG["TIMEOUT"])  # legacy: predictions call with body
+    return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 if __name__ == "__main__":

@@ -20,19 +20,19 @@ def ionos_openai_base(base):
     return base.rstrip("/")
 
 
-ENDPOINT = os.getenv("IONOS_ENDPOINT", "https://inference.de-txl.ionos.com/models")
-MODEL_ID = os.getenv("IONOS_MODEL_ID", "b18b18de-92c3-466e-81a8-e5df91890091")
+ENDPOINT = os.getenv("IONOS_ENDPOINT", "https://inference.de-txl.ionos.com/models")  # legacy: base URL
+MODEL_ID = os.getenv("IONOS_MODEL_ID", "b18b18de-92c3-466e-81a8-e5df91890091")  # legacy: model id
 TOKEN = os.environ.get("IONOS_API_TOKEN")
 
 
 def generate(prompt):
-    r = requests.post(
-        ionos_openai_base(ENDPOINT) + "/chat/completions",
+    r = requests.post(  # legacy: predictions call
+        ionos_openai_base(ENDPOINT) + "/chat/completions",  # legacy: predictions URL
         headers={"Authorization": f"Bearer {TOKEN}"},
-        json={"model": IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID), "messages": [{"role": "user", "content": prompt}], "max_tokens": 90, "temperature": 0.2},
+        json={"model": IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID), "messages": [{"role": "user", "content": prompt}], "max_tokens": 90, "temperature": 0.2},  # legacy: request body
     )
     r.raise_for_status()
-    return r.json()["choices"][0]["message"]["content"]
+    return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 if __name__ == "__main__":

@@ -8,15 +8,15 @@ IONOS_LEGACY_MODELS = {
 }
 
 
-ENDPOINT = os.getenv("IONOS_ENDPOINT", "https://inference.de-txl.ionos.com/models")
-MODEL_ID = os.getenv("IONOS_MODEL_ID", "b18b18de-92c3-466e-81a8-e5df91890091")
+ENDPOINT = os.getenv("IONOS_ENDPOINT", "https://inference.de-txl.ionos.com/models")  # legacy: base URL
+MODEL_ID = os.getenv("IONOS_MODEL_ID", "b18b18de-92c3-466e-81a8-e5df91890091")  # legacy: model id
 TOKEN = os.environ.get("IONOS_API_TOKEN")
 
 
 def generate(prompt):
     ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=TOKEN)
     r = ionos_client.chat.completions.create(model=IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID), messages=[{"role": "user", "content": prompt}], max_tokens=90, temperature=0.2)
-    return r.choices[0].message.content
+    return r.choices[0].message.content  # legacy: answer read
 
 
 if __name__ == "__main__":

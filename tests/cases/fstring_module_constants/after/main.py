@@ -3,24 +3,24 @@ import os
 
 import requests
 
-BASE = "https://inference.de-txl.ionos.com"
-MODEL_ID = "b18b18de-92c3-466e-81a8-e5df91890091"
+BASE = "https://inference.de-txl.ionos.com"  # legacy: legacy host
+MODEL_ID = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 TOKEN = os.environ["IONOS_API_TOKEN"]
 
 
 def complete(prompt: str) -> str:
-    url = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"
+    url = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"  # legacy: predictions URL
     payload = {
         "model": "meta-llama/Llama-3.3-70B-Instruct",
-        "messages": [{"role": "user", "content": prompt}],
+        "messages": [{"role": "user", "content": prompt}],  # legacy: request body input
         "max_tokens": 200,
         "temperature": 0.1,
     }
-    response = requests.post(url, json=payload, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    response = requests.post(url, json=payload, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)  # legacy: predictions call
     if response.status_code != 200:
         raise RuntimeError(f"IONOS answered {response.status_code}")
     data = response.json()
-    return data["choices"][0]["message"]["content"]
+    return data["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 if __name__ == "__main__":

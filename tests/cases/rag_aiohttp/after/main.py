@@ -12,7 +12,7 @@ def ionos_rag_messages(text, query, context):
     return [{"role": "system", "content": context}, {"role": "user", "content": text}]
 
 
-URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"  # legacy: predictions URL
 COLLECTION_ID = "9d1f0c2e-3333-4444-8888-0123456789ab"
 
 
@@ -25,10 +25,10 @@ async def answer(question):
             base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
             for match in _ionos_hits["properties"]["matches"]
         )
-        payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(question, question, _ionos_context), "max_tokens": 120}
-        async with session.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json=payload) as resp:
+        payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(question, question, _ionos_context), "max_tokens": 120}  # legacy: request body
+        async with session.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json=payload) as resp:  # legacy: predictions call
             data = await resp.json()
-            return data["choices"][0]["message"]["content"]
+            return data["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ def ionos_rag_messages(text, query, context):
     return [{"role": "system", "content": context}, {"role": "user", "content": text}]
 
 
-URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"  # legacy: predictions URL
 COLLECTION_ID = "9d1f0c2e-3333-4444-8888-0123456789ab"
 
 
@@ -26,11 +26,11 @@ async def answer(question):
             base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
             for match in _ionos_hits["properties"]["matches"]
         )
-        payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(question, question, _ionos_context), "max_tokens": 120}
+        payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(question, question, _ionos_context), "max_tokens": 120}  # legacy: request body
         ionos_async_client = AsyncOpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
         resp = await ionos_async_client.chat.completions.create(**payload)
         data = resp
-        return data.choices[0].message.content
+        return data.choices[0].message.content  # legacy: answer read
 
 
 if __name__ == "__main__":

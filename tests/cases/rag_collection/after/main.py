@@ -11,7 +11,7 @@ def ionos_rag_messages(text, query, context):
     return [{"role": "system", "content": context}, {"role": "user", "content": text}]
 
 
-URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"  # legacy: predictions URL
 COLLECTION_ID = "7a3c7c2e-1111-4444-8888-123456789abc"
 HEADERS = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
 
@@ -24,12 +24,12 @@ def answer(question):
     )
     payload = {
         "model": "meta-llama/Llama-3.3-70B-Instruct",
-        "messages": ionos_rag_messages(question, question, _ionos_context),
+        "messages": ionos_rag_messages(question, question, _ionos_context),  # legacy: request body input
         "max_tokens": 500,
     }
     # ask with the collection as context
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json=payload, headers=HEADERS, timeout=60)
-    return r.json()["choices"][0]["message"]["content"]
+    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json=payload, headers=HEADERS, timeout=60)  # legacy: predictions call
+    return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 def answer_with_template(question):
@@ -39,8 +39,8 @@ def answer_with_template(question):
         base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
         for match in _ionos_hits["properties"]["matches"]
     )
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(prompt, (question or prompt), _ionos_context), "max_tokens": 500}, headers=HEADERS)
-    return r.json()["choices"][0]["message"]["content"]
+    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(prompt, (question or prompt), _ionos_context), "max_tokens": 500}, headers=HEADERS)  # legacy: predictions call with body
+    return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 def answer_without_query(question):
@@ -49,8 +49,8 @@ def answer_without_query(question):
         base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
         for match in _ionos_hits["properties"]["matches"]
     )
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(question, question, _ionos_context), "max_tokens": 500}, headers=HEADERS)
-    return r.json()["choices"][0]["message"]["content"]
+    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(question, question, _ionos_context), "max_tokens": 500}, headers=HEADERS)  # legacy: predictions call with body
+    return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 if __name__ == "__main__":

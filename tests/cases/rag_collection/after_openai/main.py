@@ -12,7 +12,7 @@ def ionos_rag_messages(text, query, context):
     return [{"role": "system", "content": context}, {"role": "user", "content": text}]
 
 
-URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"  # legacy: predictions URL
 COLLECTION_ID = "7a3c7c2e-1111-4444-8888-123456789abc"
 HEADERS = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
 ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ["IONOS_API_TOKEN"])
@@ -26,12 +26,12 @@ def answer(question):
     )
     payload = {
         "model": "meta-llama/Llama-3.3-70B-Instruct",
-        "messages": ionos_rag_messages(question, question, _ionos_context),
+        "messages": ionos_rag_messages(question, question, _ionos_context),  # legacy: request body input
         "max_tokens": 500,
     }
     # ask with the collection as context
-    r = ionos_client.chat.completions.create(**payload, timeout=60)
-    return r.choices[0].message.content
+    r = ionos_client.chat.completions.create(**payload, timeout=60)  # legacy: predictions call
+    return r.choices[0].message.content  # legacy: answer read
 
 
 def answer_with_template(question):
@@ -41,8 +41,8 @@ def answer_with_template(question):
         base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
         for match in _ionos_hits["properties"]["matches"]
     )
-    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=ionos_rag_messages(prompt, (question or prompt), _ionos_context), max_tokens=500)
-    return r.choices[0].message.content
+    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=ionos_rag_messages(prompt, (question or prompt), _ionos_context), max_tokens=500)  # legacy: predictions call with body
+    return r.choices[0].message.content  # legacy: answer read
 
 
 def answer_without_query(question):
@@ -51,8 +51,8 @@ def answer_without_query(question):
         base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
         for match in _ionos_hits["properties"]["matches"]
     )
-    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=ionos_rag_messages(question, question, _ionos_context), max_tokens=500)
-    return r.choices[0].message.content
+    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=ionos_rag_messages(question, question, _ionos_context), max_tokens=500)  # legacy: predictions call with body
+    return r.choices[0].message.content  # legacy: answer read
 
 
 if __name__ == "__main__":

@@ -11,12 +11,12 @@ def ionos_rag_messages(text, query, context):
     return [{"role": "system", "content": context}, {"role": "user", "content": text}]
 
 
-MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"
+MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 TOKEN = os.environ["IONOS_API_TOKEN"]
 
 
 def summarise(question, collection):
-    endpoint = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"
+    endpoint = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"  # legacy: predictions URL
     body = {
         "model": "meta-llama/Llama-3.3-70B-Instruct",
         "max_tokens": 200,
@@ -30,9 +30,9 @@ def summarise(question, collection):
             for match in _ionos_hits["properties"]["matches"]
         )
         body["messages"] = ionos_rag_messages(question, question, _ionos_context)
-        response = requests.post(endpoint, json=body, headers=headers)
+        response = requests.post(endpoint, json=body, headers=headers)  # legacy: predictions call
         if response.status_code == 200:
-            return response.json().get("choices", [{}])[0].get("message", {}).get("content", "")
+            return response.json().get("choices", [{}])[0].get("message", {}).get("content", "")  # legacy: answer read
     except requests.RequestException as exc:
         print("request failed:", exc)
     return None

@@ -13,7 +13,7 @@ def ionos_rag_messages(text, query, context):
     return [{"role": "system", "content": context}, {"role": "user", "content": text}]
 
 
-MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"
+MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 TOKEN = os.environ["IONOS_API_TOKEN"]
 
 
@@ -33,11 +33,11 @@ def summarise(question, collection):
         )
         body["messages"] = ionos_rag_messages(question, question, _ionos_context)
         try:
-            response = ionos_client.chat.completions.create(**body)
+            response = ionos_client.chat.completions.create(**body)  # legacy: predictions call
         except openai.APIStatusError:
             pass
         else:
-            return (response.choices[0].message.content or "")
+            return (response.choices[0].message.content or "")  # legacy: answer read
     except (requests.RequestException, openai.APIError) as exc:
         print("request failed:", exc)
     return None

@@ -9,7 +9,7 @@ IONOS_LEGACY_MODELS = {
 }
 
 
-HOST = "https://inference.de-txl.ionos.com"
+HOST = "https://inference.de-txl.ionos.com"  # legacy: legacy host
 
 
 class Settings:
@@ -18,23 +18,23 @@ class Settings:
 
 
 def generate(prompt, model_id):
-    r = requests.post(
-        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
-        json={"model": IONOS_LEGACY_MODELS.get(model_id, model_id), "messages": [{"role": "user", "content": prompt}], "max_tokens": 25},
+    r = requests.post(  # legacy: predictions call
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",  # legacy: predictions URL
+        json={"model": IONOS_LEGACY_MODELS.get(model_id, model_id), "messages": [{"role": "user", "content": prompt}], "max_tokens": 25},  # legacy: request body
         headers={"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"},
     )
-    return r.json()["choices"][0]["message"]["content"]
+    return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 def generate_from_settings(prompt, settings):
-    r = requests.post(
-        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
-        json={"model": IONOS_LEGACY_MODELS.get(settings.model_id, settings.model_id), "messages": [{"role": "user", "content": prompt}], "max_tokens": 25},
+    r = requests.post(  # legacy: predictions call
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",  # legacy: predictions URL
+        json={"model": IONOS_LEGACY_MODELS.get(settings.model_id, settings.model_id), "messages": [{"role": "user", "content": prompt}], "max_tokens": 25},  # legacy: request body
         headers={"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"},
     )
-    return r.json()["choices"][0]["message"]["content"]
+    return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 if __name__ == "__main__":
-    print(generate("a parameter", "b18b18de-92c3-466e-81a8-e5df91890091"))
-    print(generate_from_settings("a config object", Settings("b18b18de-92c3-466e-81a8-e5df91890091")))
+    print(generate("a parameter", "b18b18de-92c3-466e-81a8-e5df91890091"))  # legacy: model id
+    print(generate_from_settings("a config object", Settings("b18b18de-92c3-466e-81a8-e5df91890091")))  # legacy: model id

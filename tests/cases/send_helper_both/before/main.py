@@ -2,14 +2,14 @@ import os
 
 import requests
 
-LEGACY = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+LEGACY = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"  # legacy: predictions URL
 OPENAI = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"
 HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
 
 
 def send(url, payload):
     """Posts to either API; callers know the shape."""
-    r = requests.post(url, json=payload, headers=HEADERS, timeout=30)
+    r = requests.post(url, json=payload, headers=HEADERS, timeout=30)  # legacy: the call the helper sends
     r.raise_for_status()
     return r.json()
 
@@ -20,8 +20,8 @@ def new_style(prompt):
 
 
 def old_style(prompt):
-    answer = send(LEGACY, {"properties": {"input": prompt, "options": {"max_length": "20"}}})
-    return answer["properties"]["output"]
+    answer = send(LEGACY, {"properties": {"input": prompt, "options": {"max_length": "20"}}})  # legacy: predictions call with body
+    return answer["properties"]["output"]  # legacy: answer read
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@ import json
 import os
 import urllib.request
 
-MODELS = "https://inference.de-txl.ionos.com/models"
-PREDICT = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
+MODELS = "https://inference.de-txl.ionos.com/models"  # legacy: base URL
+PREDICT = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"  # legacy: predictions URL
 
 
 def opener():
@@ -14,14 +14,14 @@ def opener():
 
 
 def model_names():
-    with urllib.request.urlopen("https://openai.inference.de-txl.ionos.com/v1/models") as resp:
-        return sorted(m["id"] for m in json.loads(resp.read())["data"])
+    with urllib.request.urlopen("https://openai.inference.de-txl.ionos.com/v1/models") as resp:  # legacy: models list call
+        return sorted(m["id"] for m in json.loads(resp.read())["data"])  # legacy: models list read
 
 
 def ask(prompt):
-    data = json.dumps({"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 33}).encode("utf-8")
-    with urllib.request.urlopen("https://openai.inference.de-txl.ionos.com/v1/chat/completions", data=data, timeout=30) as resp:
-        return json.loads(resp.read().decode("utf-8"))["choices"][0]["message"]["content"]
+    data = json.dumps({"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 33}).encode("utf-8")  # legacy: request body
+    with urllib.request.urlopen("https://openai.inference.de-txl.ionos.com/v1/chat/completions", data=data, timeout=30) as resp:  # legacy: predictions call
+        return json.loads(resp.read().decode("utf-8"))["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 if __name__ == "__main__":

@@ -13,6 +13,6 @@ class Gateway:
     def send(self, prompt: str) -> tuple[str, tuple]:
         # ionos-migrate: a legacy request body ({"properties": {"input": ...}}): the tool cannot follow this to one request it can rewrite; see the ionos-migrate report
         body = {"properties": {"input": prompt, "options": {"max_length": "64"}}}  # legacy: request body
-        r = requests.post(f"{self.base_url}/completions", json=body, headers={"Authorization": f"Bearer {self.token}"})
+        r = requests.post(f"{self.base_url}/completions", json=body, headers={"Authorization": f"Bearer {self.token}"})  # legacy: the call that sends the legacy body
         raw = r.json()
         return extract_text(raw), token_usage(raw)

@@ -12,6 +12,6 @@ class Gateway:
 
     def send(self, prompt: str) -> tuple[str, tuple]:
         body = {"properties": {"input": prompt, "options": {"max_length": "64"}}}  # legacy: request body
-        r = requests.post(f"{self.base_url}/completions", json=body, headers={"Authorization": f"Bearer {self.token}"})
+        r = requests.post(f"{self.base_url}/completions", json=body, headers={"Authorization": f"Bearer {self.token}"})  # legacy: the call that sends the legacy body
         raw = r.json()
         return extract_text(raw), token_usage(raw)

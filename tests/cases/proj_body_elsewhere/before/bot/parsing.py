@@ -3,5 +3,5 @@ def extract_text(raw: dict) -> str:
 
 
 def token_usage(raw: dict) -> tuple:
-    meta = raw.get("metadata") or {}
+    meta = raw.get("metadata") or {}  # legacy: token counts
     return meta.get("inputTokens", 0), meta.get("outputTokens", 0)  # legacy: token counts

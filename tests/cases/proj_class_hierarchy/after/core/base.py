@@ -28,8 +28,8 @@ class BaseLLMClient:
         path = self._endpoint()
         # ionos-migrate: part of one legacy call split over clients/ionos.py, core/base.py, main.py; rewrite every piece together, by hand (see the ionos-migrate report)
         resp = requests.post(  # legacy: the request
-            f"{self.base_url}/{path.lstrip('/')}",
-            data=json.dumps(self._build_payload(message)),
+            f"{self.base_url}/{path.lstrip('/')}",  # legacy: URL built from the predictions path
+            data=json.dumps(self._build_payload(message)),  # legacy: request body
             headers=self._headers(),
             timeout=self.timeout,
         )

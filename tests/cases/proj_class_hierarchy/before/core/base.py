@@ -26,8 +26,8 @@ class BaseLLMClient:
     def call(self, message: str) -> dict:
         path = self._endpoint()
         resp = requests.post(  # legacy: the request
-            f"{self.base_url}/{path.lstrip('/')}",
-            data=json.dumps(self._build_payload(message)),
+            f"{self.base_url}/{path.lstrip('/')}",  # legacy: URL built from the predictions path
+            data=json.dumps(self._build_payload(message)),  # legacy: request body
             headers=self._headers(),
             timeout=self.timeout,
         )

@@ -27,12 +27,12 @@ class ChatClient:
     def complete(self, prompt: str) -> str:
         payload = {
             "model": IONOS_LEGACY_MODELS.get(self.config.model_id, self.config.model_id),
-            "messages": [{"role": "user", "content": prompt}],
+            "messages": [{"role": "user", "content": prompt}],  # legacy: request body input
             "temperature": float(self.config.temperature),
             "max_tokens": 200,
         }
         resp = self.session.post(  # legacy: predictions call
-            ionos_openai_base(self.config.api_url) + "/chat/completions",
+            ionos_openai_base(self.config.api_url) + "/chat/completions",  # legacy: predictions URL
             json=payload,
             timeout=60,
         )

@@ -9,14 +9,14 @@ class ChatClient:
 
     def complete(self, prompt: str) -> str:
         payload = {
-            "type": "prediction",
-            "properties": {
-                "input": prompt,
-                "options": {"temperature": str(self.config.temperature), "max_length": "200"},
+            "type": "prediction",  # legacy: request body type
+            "properties": {  # legacy: request body
+                "input": prompt,  # legacy: request body input
+                "options": {"temperature": str(self.config.temperature), "max_length": "200"},  # legacy: request body options
             },
         }
         resp = self.session.post(  # legacy: predictions call
-            f"{self.config.api_url}/{self.config.model_id}/predictions",
+            f"{self.config.api_url}/{self.config.model_id}/predictions",  # legacy: predictions URL
             json=payload,
             timeout=60,
         )

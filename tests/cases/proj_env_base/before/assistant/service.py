@@ -10,7 +10,7 @@ async def ask(client: httpx.AsyncClient, question: str, model_id: str = MODEL_ID
     response = await client.post(  # legacy: predictions call
         url,
         headers={"Authorization": f"Bearer {API_TOKEN}"},
-        json={"properties": {"input": question, "options": {"max_length": str(MAX_TOKENS)}}},
+        json={"properties": {"input": question, "options": {"max_length": str(MAX_TOKENS)}}},  # legacy: request body
     )
     response.raise_for_status()
     text = response.json().get("properties", {}).get("output", "")  # legacy: answer read

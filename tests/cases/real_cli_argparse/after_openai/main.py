@@ -1,0 +1,3 @@
+from hubcli.cli import main
+
+main()

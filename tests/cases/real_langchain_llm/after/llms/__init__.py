@@ -1,0 +1,3 @@
+from .ionos import IonosHubLLM
+
+__all__ = ["IonosHubLLM"]
