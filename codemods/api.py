@@ -72,6 +72,9 @@ class ProjectIndex:
     env_constants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     splits: tuple = ()  # tuple[SplitSite, ...]
     deploy: Mapping[str, tuple] = field(default_factory=dict)  # variable -> tuple[DeployValue, ...]
+    legacy_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # module -> {NAME or Class.member: kind}
+    importers: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)  # module -> {NAME: importing modules}
+    legacy_modules: frozenset = frozenset()  # modules holding a retired URL, a body or a /predictions path
 
     def in_context(self, module: str) -> bool:
         return module in self.context
@@ -81,6 +84,10 @@ class ProjectIndex:
 
     def split_of_call(self, module: str, line: int) -> "SplitSite | None":
         return next((s for s in self.splits if (module, line) in s.calls), None)
+
+    def imported_by(self, module: str, name: str) -> tuple:
+        """The project modules that import ``name`` from ``module``."""
+        return self.importers.get(module, {}).get(name, ())
 
     def env_variable(self, module: str, name: str) -> str | None:
         found = self.env_constants.get(module, {}).get(name)

@@ -57,16 +57,17 @@ class RuleContext:
             return (1, 1, 1, 1)
         return (where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
 
-    def _line(self, node: cst.CSTNode) -> int:
-        """The node's first line; 0 for a node the rules built (it has no place in the source)."""
+    def lines_of(self, node: cst.CSTNode) -> range:
+        """The lines a node spans; none for a node the rules built (it has no place in the source)."""
         self.position(node)
         where = self._positions.get(node) if self._positions is not None else None
-        return where.start.line if where is not None else 0
+        return range(where.start.line, where.end.line + 1) if where is not None else range(0)
 
     def report(self, node: cst.CSTNode, rule: str, status: Status, message: str, related=()) -> None:
         """A finding at ``node``; ``related``: other nodes of the same site (their lines go in the finding)."""
         line, column, end_line, end_column = self.position(node)
-        lines = sorted({self._line(n) for n in related} - {0} - set(range(line, end_line + 1)))
+        spans = {n for node in related for n in self.lines_of(node)}
+        lines = sorted(spans - set(range(line, end_line + 1)))
         self.findings.append(Finding(self.path, line, column, end_line, end_column, rule, status, message,
                                      related=tuple(lines)))
         self.sited.add(node)

@@ -57,6 +57,9 @@ class ModuleFacts:
     env_constants: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # constant -> (variable, default)
     classes: tuple[ClassFacts, ...] = ()
     calls: tuple[CallFacts, ...] = ()
+    # module-level names (and Class.member) whose value holds a retired URL or a /predictions path:
+    # a use of one in another module is a signal there (``session.post(ENDPOINTS["chat"])``)
+    legacy_names: dict[str, str] = field(default_factory=dict)
     parsed: bool = True
 
     @property
@@ -74,20 +77,59 @@ def collect_facts(source: str, legacy_ids: frozenset[str] = frozenset()) -> Modu
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ModuleFacts(mentions_ionos=shapes.mentions_ionos(source), parsed=False)
+    constants = collect_constants_from_tree(tree)
+    env_constants = _env_constants(tree)
     try:
-        reader = _Reader(legacy_ids)
+        known = {**{name: default for name, (_var, default) in env_constants.items() if default}, **constants}
+        reader = _Reader(legacy_ids, known)
         reader.read(tree)
     except RecursionError:
         return ModuleFacts(mentions_ionos=shapes.mentions_ionos(source), parsed=False)
     return ModuleFacts(
-        constants=collect_constants_from_tree(tree),
+        constants=constants,
         imports=tuple(_imports(tree)),
         mentions_ionos=shapes.mentions_ionos(source),
         signals=tuple(reader.signals),
-        env_constants=_env_constants(tree),
+        env_constants=env_constants,
         classes=tuple(reader.classes),
         calls=tuple(reader.calls),
+        legacy_names=_legacy_names(tree, reader.signals),
     )
+
+
+NAMED_KINDS = ("legacy-url", "predictions-path")
+
+
+def _legacy_names(tree: ast.Module, signals: list[Signal]) -> dict[str, str]:
+    """Module-level names and class members whose definition holds a retired URL or a /predictions path."""
+    lines = {s.line: s.kind for s in signals if s.kind in NAMED_KINDS}
+    if not lines:
+        return {}
+    found: dict[str, str] = {}
+
+    def holds(node: ast.AST) -> str | None:
+        return next((lines[n] for n in range(node.lineno, (node.end_lineno or node.lineno) + 1) if n in lines), None)
+
+    for statement in tree.body:
+        for name in _assigned(statement):
+            kind = holds(statement)
+            if kind:
+                found[name] = kind
+        if isinstance(statement, ast.ClassDef):
+            for member in statement.body:
+                names = [member.name] if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) else _assigned(member)
+                kind = holds(member) if names else None
+                for name in names if kind else ():
+                    found[f"{statement.name}.{name}"] = kind
+    return found
+
+
+def _assigned(statement: ast.AST) -> list[str]:
+    if isinstance(statement, ast.Assign):
+        return [t.id for t in statement.targets if isinstance(t, ast.Name)]
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return [statement.target.id]
+    return []
 
 
 def _imports(tree: ast.Module) -> Iterator[tuple[str, str | None, int, str]]:
@@ -145,14 +187,26 @@ def dotted(node: ast.AST) -> str | None:
     return None
 
 
-def string_text(node: ast.AST) -> str | None:
-    """A string literal's text, an f-string's with ``DYNAMIC`` for each expression; else None."""
+def string_text(node: ast.AST, known: dict[str, str] | None = None) -> str | None:
+    """A string literal's text; an f-string's, its expressions read from ``known`` (``NAME``,
+    ``cls.NAME``/``self.NAME``: constants and class attributes), else ``DYNAMIC``; else None."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else shapes.DYNAMIC
-                       for v in node.values)
+        return "".join(_piece(v, known or {}) for v in node.values)
     return None
+
+
+def _piece(value: ast.AST, known: dict[str, str]) -> str:
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, ast.FormattedValue) and value.format_spec is None:
+        inner = value.value
+        if isinstance(inner, ast.Name) and inner.id in known:
+            return known[inner.id]
+        if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name) and inner.value.id in ("cls", "self"):
+            return known.get(f"{inner.value.id}.{inner.attr}", shapes.DYNAMIC)
+    return shapes.DYNAMIC
 
 
 def dict_shape(node: ast.Dict, depth: int = 0) -> shapes.Shape:
@@ -188,11 +242,27 @@ def key_chain(node: ast.AST) -> list[str]:
     return keys[::-1]
 
 
+def _class_strings(node: ast.ClassDef, known: dict[str, str]) -> dict[str, str]:
+    """``cls.X``/``self.X`` for the class's string attributes (a literal, or an env var's default)."""
+    found = {}
+    for statement in node.body:
+        for name in _assigned(statement):
+            value = statement.value
+            text = string_text(value, known) if value is not None else None
+            if text is None and value is not None:
+                variable = env_variable(value)
+                text = variable[1] if variable else None
+            if text is not None and shapes.DYNAMIC not in text:
+                found[f"cls.{name}"] = found[f"self.{name}"] = text
+    return found
+
+
 class _Reader:
     """One walk: signals (with the class they sit in), classes, and calls that pass a strong signal."""
 
-    def __init__(self, legacy_ids: frozenset[str]) -> None:
+    def __init__(self, legacy_ids: frozenset[str], known: dict[str, str] | None = None) -> None:
         self.legacy_ids = legacy_ids
+        self.known = dict(known or {})  # module constants; class attributes join while a class is read
         self.signals: list[Signal] = []
         self.classes: list[ClassFacts] = []
         self.calls: list[CallFacts] = []
@@ -212,6 +282,8 @@ class _Reader:
     def _class(self, node: ast.ClassDef, outer: list[Signal]) -> None:
         mine: list[Signal] = []
         requests: list[int] = []
+        outer_known = self.known
+        self.known = {**outer_known, **_class_strings(node, outer_known)}
         for decorator in node.decorator_list:
             self._node(decorator, mine, requests)
         for statement in node.body:
@@ -232,6 +304,7 @@ class _Reader:
         self.classes.append(ClassFacts(node.name, node.lineno, node.end_lineno or node.lineno, bases, tuple(mine),
                                        tuple(requests)))
         outer.extend(mine)
+        self.known = outer_known
 
     def _node(self, root: ast.AST, into: list[Signal], requests: list[int]) -> None:
         stack: list[tuple[ast.AST, bool]] = [(root, False)]
@@ -261,7 +334,7 @@ class _Reader:
 
     def _signal(self, node: ast.AST, in_decorator: bool) -> Signal | None:
         line = getattr(node, "lineno", 0)
-        text = string_text(node)
+        text = string_text(node, self.known)
         if text is not None:
             if shapes.legacy_url_kind(text):
                 return Signal("legacy-url", line, "strong")

@@ -22,6 +22,28 @@ from .resolve import Dyn, dotted_name, positional_names
 from .sites import CLIENT_FACTORIES, HttpCall
 
 
+def related_of(ctx: RuleContext, http: HttpCall, edited=()) -> list[cst.CSTNode]:
+    """The other pieces of a site, for its finding: what the rewrite edits (``edited``), where the URL is
+    defined, the request inside a forwarding helper, the ``urlopen(req)`` that sends a urllib Request."""
+    from .answer import urlopen_calls
+    from .response import ReadError
+    from .urls import url_binding
+
+    nodes = list(edited)
+    binding = url_binding(ctx, http.url, http.scope)
+    if binding is not None:
+        nodes.append(binding[0])
+    if http.forwarder is not None:
+        nodes += [call for call in ctx.index.calls(http.forwarder) if isinstance(call.func, cst.Attribute)
+                  and call.func.attr.value in ("post", "get", "put", "patch", "request", "urlopen")]
+    if http.library == "urllib":
+        try:
+            nodes += urlopen_calls(ctx, http)
+        except ReadError:
+            pass
+    return nodes
+
+
 def url_text(http: HttpCall) -> str:
     return "".join(p if isinstance(p, str) else (p.default or shapes.DYNAMIC) if isinstance(p, Dyn) else "" for p in http.url_parts)
 
@@ -47,6 +69,8 @@ def site_of(ctx: RuleContext, text: str, sites: list[HttpCall]) -> HttpCall | No
 def dead_reason(ctx: RuleContext, node: cst.CSTNode) -> str | None:
     """Why a legacy value no longer feeds a request of this module, or None when it may."""
     parent = ctx.index.parent(node)
+    if isinstance(parent, cst.DictElement):
+        return _dead_dict_value(ctx, parent)
     if isinstance(parent, cst.Arg):
         call = ctx.index.parent(parent)
         if isinstance(call, cst.Call):
@@ -57,6 +81,34 @@ def dead_reason(ctx: RuleContext, node: cst.CSTNode) -> str | None:
         if method and not _called(ctx, function.name.value):
             return f"{function.name.value}() returns it, and nothing in this module calls {function.name.value}() any more"
     return None
+
+
+def _dead_dict_value(ctx: RuleContext, element: cst.DictElement) -> str | None:
+    """``CONFIG = {"API_BASE": <legacy>}`` where no code of the module reads ``CONFIG["API_BASE"]`` any more
+    and ``CONFIG`` is only ever read by key."""
+    from .resolve import string_value
+
+    key = string_value(element.key)
+    table = ctx.index.parent(element)
+    assign = ctx.index.parent(table)
+    if key is None or not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return None
+    target = assign.targets[0].target
+    if not isinstance(target, cst.Name) or not isinstance(ctx.index.parent(ctx.index.parent(assign)), cst.Module):
+        return None
+    for load in ctx.index.loads_of(target.value, ctx.index.module):
+        parent = ctx.index.parent(load)
+        if isinstance(parent, cst.AssignTarget):
+            continue
+        if isinstance(parent, cst.Subscript) and parent.value is load:
+            slice_ = parent.slice[0].slice if len(parent.slice) == 1 else None
+            read = string_value(slice_.value) if isinstance(slice_, cst.Index) else None
+            if read is not None and read != key:
+                continue
+        return None  # read by this key, by a key the tool cannot see, or passed whole
+    if ctx.context.project.imported_by(ctx.index.module_name, target.value):
+        return None
+    return f"the value of {target.value}[{key!r}], which nothing in the project reads any more"
 
 
 def _dead_base_url(ctx: RuleContext, factory: cst.Call, arg: cst.Arg) -> str | None:

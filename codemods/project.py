@@ -62,7 +62,35 @@ def build_project(modules: Sequence[tuple[ModuleRef, ModuleFacts]], deploy: Iter
         env_constants={key: dict(found.env_constants) for key, found in facts.items() if found.env_constants},
         splits=tuple(_split_sites(facts, refs, names)),
         deploy=deploy_by_variable,
+        legacy_names=_by_every_key({ref.key: ref for ref, _f in modules}, {k: f.legacy_names for k, f in facts.items()}),
+        importers=_importers(modules, names),
+        legacy_modules=frozenset(key for key, found in facts.items()
+                                 if any(s.kind in EVIDENCE for s in found.signals)),
     )
+
+
+def _by_every_key(refs: Mapping[str, ModuleRef], table: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """A per-module table under every dotted name the module may be imported by (the file phase looks up
+    ``from settings import X`` by the name the import uses)."""
+    found: dict[str, dict[str, str]] = {}
+    for key, values in table.items():
+        if values:
+            for name in refs[key].keys:
+                found.setdefault(name, {}).update(values)
+    return found
+
+
+def _importers(modules: Sequence[tuple[ModuleRef, ModuleFacts]], names: "_NameTable") -> dict[str, dict[str, tuple]]:
+    found: dict[str, dict[str, tuple]] = {}
+    for ref, facts in modules:
+        for module, name, level, _local in facts.imports:
+            if name is None:
+                continue
+            source = _source(ref, module, level, names)
+            if source is not None and source != ref.key:
+                table = found.setdefault(source, {})
+                table[name] = (*table.get(name, ()), ref.key)
+    return found
 
 
 def _constants_table(modules: Sequence[tuple[ModuleRef, ModuleFacts]]) -> dict[str, dict[str, str]]:
@@ -122,6 +150,8 @@ def _context(facts: Mapping[str, ModuleFacts], imports: Mapping[str, set[str]]) 
             context.add(key)  # imports a seed
         if key in seeds:
             context.update(targets)  # imported by a seed
+    packages = {key.rsplit(".", 1)[0] for key in seeds if "." in key}
+    context.update(key for key in facts if "." in key and key.rsplit(".", 1)[0] in packages)  # a seed's package
     return context
 
 

@@ -442,6 +442,11 @@ class ModuleIndex:
         return value[1] if isinstance(value, tuple) and isinstance(value[1], str) else None
 
     def project_value(self, table: Mapping[str, Mapping[str, object]], module: str, name: str, level: int) -> object:
+        found = self.project_table(table, module, level)
+        return found.get(name) if found is not None else None
+
+    def project_table(self, table: Mapping[str, Mapping[str, object]], module: str, level: int) -> Mapping | None:
+        """The entry of ``table`` for the module an import names (None: unknown, or ambiguous)."""
         if level:
             package = self.module_name.split(".")[: -level] if self.module_name else []
             tail = [module] if module else []
@@ -458,9 +463,7 @@ class ModuleIndex:
         for key in candidates:  # one module may be indexed under several dotted names
             if not any(table[key] is seen or table[key] == seen for seen in tables):
                 tables.append(table[key])
-        if len(tables) != 1:
-            return None
-        return tables[0].get(name)
+        return tables[0] if len(tables) == 1 else None
 
 
 # --- the resolver -----------------------------------------------------------

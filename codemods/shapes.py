@@ -24,7 +24,7 @@ DYNAMIC = "\x00"  # stands for a piece known only at run time (an f-string expre
 GENERATED_TABLE = "IONOS_LEGACY_MODELS"  # the model table the codemods generate: its keys are no signal
 GENERATED_BASE = "ionos_openai_base"  # the helper that translates a legacy base URL read at run time
 
-Strength = Literal["strong", "weak"]
+Strength = Literal["strong", "weak", "host"]
 
 _IONOS = re.compile(r"(?<![A-Za-z])(?:ionos|IONOS|Ionos)(?![a-z])")
 _IONOS_BYTES = re.compile(rb"(?<![A-Za-z])(?:ionos|IONOS|Ionos)(?![a-z])")
@@ -70,6 +70,13 @@ def legacy_url_kind(text: str) -> str | None:
     return None
 
 
+def is_legacy_host(text: str) -> bool:
+    """The legacy host alone (``https://inference.de-txl.ionos.com``, a trailing slash at most): a base that
+    is legacy only where a retired path is added to it (collections there are still live)."""
+    match = _HOST.fullmatch(text.strip())
+    return match is not None and match["path"].strip("/") == "" and not text.strip().startswith("openai.")
+
+
 def is_predictions_piece(text: str) -> bool:
     """A path piece ending in ``/predictions`` with no other vendor's host in it (Replicate, DataRobot)."""
     return _PREDICTIONS_PIECE.search(text) is not None and _FOREIGN_HOST.search(text) is None
@@ -95,7 +102,7 @@ def is_legacy_body(shape: Shape) -> bool:
     so the inner ``input`` must not be a dict, and no key but ``type`` may sit beside it.
     """
     props = shape.get("properties")
-    if not isinstance(props, dict) or set(shape) - {"type", "properties"}:
+    if not isinstance(props, dict) or set(shape) - {"type", "properties", "option", "options"}:
         return False
     if "type" in shape and shape["type"] != "prediction":
         return False
@@ -112,14 +119,23 @@ def is_inner_body(shape: Shape) -> bool:
 def answer_read(keys: Sequence[str]) -> str | None:
     """A legacy answer read in a chain of keys (``["properties"]["output"]``): what it reads, else None."""
     for first, second in zip(keys, keys[1:]):
-        if first == "properties" and second == "output":
-            return "properties.output"
+        if first == "properties" and second in ("output", "input"):
+            return f"properties.{second}"
         if first == "metadata" and second in TOKEN_KEYS:
             return f"metadata.{second}"
     for key in keys:
         if key in TOKEN_KEYS:
             return key
     return None
+
+
+def models_list_read(keys: Sequence[str]) -> bool:
+    """``item["properties"]["name"]``: a models-list item's name (also a collection document's: the caller
+    checks that the function reads ``items`` and names no ``/collections``)."""
+    return any(a == "properties" and b == "name" for a, b in zip(keys, keys[1:]))
+
+
+ANSWER_KEYS = frozenset({"properties", "output", "metadata", *TOKEN_KEYS})
 
 
 def legacy_model_ids(entries: Iterable[str], hints: Iterable[str]) -> frozenset[str]:

@@ -29,7 +29,8 @@ STRINGS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString, cst.Bi
 
 @dataclass(frozen=True, eq=False)
 class Signal:
-    kind: str  # legacy-url, legacy-body, legacy-model-id, legacy-constant (strong); predictions-path, inner-body, legacy-answer (weak)
+    kind: str  # legacy-url, legacy-body, legacy-model-id, legacy-constant (strong); predictions-path, inner-body,
+    # legacy-answer (weak); legacy-host (the bare host: a signal only as a piece of a site, or left unused)
     node: cst.CSTNode
     strength: shapes.Strength
     detail: str  # the URL, the answer path, the model id, the constant's name: for the message
@@ -56,9 +57,11 @@ class SignalFinder:
                 found.append(signal)
         for kind in (cst.Subscript, cst.Call):
             for node in self.index.nodes_of(kind):
-                signal = self._answer(node)
-                if signal is not None:
-                    found.append(signal)
+                found.extend(self._answer(node))
+        for node in self.index.nodes_of(cst.Comparison):
+            signal = self._key_check(node)
+            if signal is not None:
+                found.append(signal)
         found.extend(self._constant_uses())
         return found
 
@@ -80,6 +83,8 @@ class SignalFinder:
         kind = shapes.legacy_url_kind(text)
         if kind is not None:
             return Signal("legacy-url", node, "strong", text.replace(shapes.DYNAMIC, "{...}"), docstring, text)
+        if shapes.is_legacy_host(text) and not docstring:
+            return Signal("legacy-host", node, "host", text, text=text)
         if isinstance(node, cst.SimpleString) and text.lower() in self.legacy_ids:
             return Signal("legacy-model-id", node, "strong", text, docstring)
         if not docstring and not self._in_decorator(node) and shapes.is_predictions_piece(text) and not self._a_value(node, text):
@@ -143,18 +148,45 @@ class SignalFinder:
 
     # --- answer reads ------------------------------------------------------------
 
-    def _answer(self, node: cst.BaseExpression) -> Signal | None:
+    def _answer(self, node: cst.BaseExpression) -> list[Signal]:
         if self._continues(node):
-            return None  # only the outermost piece of a chain
+            return []  # only the outermost piece of a chain
         keys, root = key_chain(node)
         if not keys:
-            return None
+            return []
+        behind: list[str] = []
+        binding = None
         if isinstance(root, cst.Name):
-            keys = self._keys_behind(root) + keys
-        read = shapes.answer_read(keys)
+            behind, binding = self._keys_behind(root)
+        read = shapes.answer_read(behind + keys)
+        if read is None and shapes.models_list_read(keys) and self._lists_models(node):
+            read = "items[].properties.name"
+        if read is None or self._is_schema(root):
+            return []
+        found = [Signal("legacy-answer", node, "weak", read)]
+        if behind and binding is not None:  # props = raw.get("properties", {}): the first half of the read
+            found.append(Signal("legacy-answer", binding, "weak", read))
+        return found
+
+    def _lists_models(self, node: cst.CSTNode) -> bool:
+        """A models-list read: the function also reads ``["items"]`` and names no ``/collections``."""
+        home = next((a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)), self.index.module)
+        reads_items = any("items" in key_chain(n)[0] for n in self.index.walk(home) if isinstance(n, (cst.Subscript, cst.Call)))
+        return reads_items and "/collections" not in self.index.module.code_for_node(home)
+
+    def _key_check(self, node: cst.Comparison) -> Signal | None:
+        """``"properties" in result``, ``"output" in data["properties"]``: a check of the legacy answer."""
+        if not any(isinstance(t.operator, (cst.In, cst.NotIn)) for t in node.comparisons):
+            return None
+        key = string_value(node.left)
+        if key is None or key not in shapes.ANSWER_KEYS:
+            return None
+        target = node.comparisons[0].comparator
+        keys, root = key_chain(target) if isinstance(target, (cst.Subscript, cst.Call)) else ([], target)
+        read = shapes.answer_read([*keys, key]) or ("properties" if key == "properties" and not keys else None)
         if read is None or self._is_schema(root):
             return None
-        return Signal("legacy-answer", node, "weak", read)
+        return Signal("legacy-answer", node, "weak", f"a check for {read}")
 
     def _continues(self, node: cst.CSTNode) -> bool:
         parent = self.index.parent(node)
@@ -165,16 +197,17 @@ class SignalFinder:
             return isinstance(call, cst.Call) and bool(call.args) and string_value(call.args[0].value) is not None
         return False
 
-    def _keys_behind(self, name: cst.Name) -> list[str]:
-        """``props = raw.get("properties", {})`` then ``props.get("output")``: the keys ``props`` already read."""
+    def _keys_behind(self, name: cst.Name) -> tuple[list[str], cst.CSTNode | None]:
+        """``props = raw.get("properties", {})`` then ``props.get("output")``: the keys ``props`` already read,
+        and the expression that read them."""
         found = self.index.lookup(name.value, self.index.scope_of(name))
         if not found or found[0] != "value":
-            return []
+            return [], None
         value = found[2]
         if isinstance(value, cst.BooleanOperation):  # raw.get("metadata") or {}
             value = value.left
         keys, _root = key_chain(value)  # type: ignore[arg-type]
-        return keys
+        return keys, (value if keys else None)
 
     def _is_schema(self, root: cst.CSTNode | None) -> bool:
         """A chain read from a dict literal (a JSON schema written in the code) reads no answer."""
@@ -194,9 +227,11 @@ class SignalFinder:
     # --- project constants used here -----------------------------------------
 
     def _constant_uses(self) -> Iterator[Signal]:
-        """A name imported from a project module whose value is a legacy URL or model id."""
+        """A name imported from a project module that holds a legacy URL or model id (a constant, an
+        env var's default, a dict or a class whose members hold one): each use of it here."""
         bindings = self.index.bindings(self.index.module)
         legacy: dict[str, str] = {}
+        members: dict[str, dict[str, str]] = {}  # Class -> {member: what}
         for local, (module, name, level) in bindings.imports.items():
             if name is None:
                 continue
@@ -204,12 +239,24 @@ class SignalFinder:
             if value is None:
                 value = self.index.project_env_default(module, name, level)
             if value is not None and (shapes.legacy_url_kind(value) or value.lower() in self.legacy_ids):
-                legacy[local] = value
-        if not legacy:
-            return
-        for node in self.index.nodes_of(cst.Name):
-            if node.value in legacy and self._is_load(node):
-                yield Signal("legacy-constant", node, "strong", f"{node.value} ({legacy[node.value]})")
+                legacy[local] = f"{local} ({value})"
+                continue
+            named = self.index.project_table(self.index.project.legacy_names, module, level) or {}
+            if name in named:
+                legacy[local] = f"{local} (defined in {module or '.'} with a retired URL in it)"
+            for key in named:
+                if key.startswith(name + "."):
+                    member = key.split(".", 1)[1]
+                    members.setdefault(local, {})[member] = f"{local}.{member} (returns or holds a retired URL)"
+        if legacy:
+            for node in self.index.nodes_of(cst.Name):
+                if node.value in legacy and self._is_load(node):
+                    yield Signal("legacy-constant", node, "strong", legacy[node.value])
+        if members:
+            for node in self.index.nodes_of(cst.Attribute):
+                owner = node.value
+                if isinstance(owner, cst.Name) and owner.value in members and node.attr.value in members[owner.value]:
+                    yield Signal("legacy-constant", node, "strong", members[owner.value][node.attr.value])
 
     def _is_load(self, node: cst.Name) -> bool:
         parent = self.index.parent(node)

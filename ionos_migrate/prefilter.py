@@ -110,10 +110,13 @@ def _tied_by_bytes(candidates: list[tuple[SourceFile, bytes]], kept: list[Source
         if file.location in seeds and file.kind == "python":
             kept_imports |= _imported_names(data)
             kept_names.add((module_name(file) or "").encode())
+    packages = {f.rel.rsplit("/", 1)[0] for f in kept_modules if "/" in f.rel}
+    packages |= {f.rel.rsplit("/", 1)[0] for f, _d in candidates if f.location in seeds and "/" in f.rel}
     tied = []
     for file, data in candidates:
         name = module_name(file)
-        if file.location in seeds or (name and name.encode() in kept_imports) or _imported_names(data) & kept_names:
+        if (file.location in seeds or (name and name.encode() in kept_imports) or _imported_names(data) & kept_names
+                or ("/" in file.rel and file.rel.rsplit("/", 1)[0] in packages)):
             tied.append(file)
     return tied
 

@@ -12,6 +12,7 @@ from ..sdk import SdkError, call_code, urllib_opening
 from ..sites import classify
 from ..urls import write_urls
 from ..writer import sdk_client, send_through_sdk
+from ..pieces import related_of
 from . import Rule
 
 RULE_ID = "ionos-models-list"
@@ -33,7 +34,7 @@ def run(ctx: RuleContext) -> None:
                 _sdk_call(ctx, site, http)
             follow_answer(ctx, http, tracker)
         except (SiteError, ReadError) as exc:
-            ctx.manual(http.call, RULE_ID, str(exc))
+            ctx.manual(http.call, RULE_ID, str(exc), related=related_of(ctx, http))
             continue
         ctx.edits.commit(site)
         ctx.claimed.add(http.call)
@@ -45,7 +46,8 @@ def run(ctx: RuleContext) -> None:
         notes = ["item ids are model names now (the legacy ids were UUIDs)"] + tracker.notes
         if sdk:
             notes.append("through the openai SDK; the project now needs the openai package")
-        ctx.report(http.call, RULE_ID, "migrated", "; ".join([f"GET {legacy.display_path} -> {mapping.OPENAI_MODELS_PATH}", *notes]))
+        ctx.report(http.call, RULE_ID, "migrated", "; ".join([f"GET {legacy.display_path} -> {mapping.OPENAI_MODELS_PATH}", *notes]),
+                   related=related_of(ctx, http, site.replace))
     write_urls(ctx, urls)
 
 

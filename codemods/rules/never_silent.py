@@ -24,7 +24,7 @@ from ionos_migrate.compat.rules import OPENAI_BASE_URL
 from .. import pieces, shapes
 from ..api import SplitSite
 from ..core import RuleContext
-from ..resolve import ENV_CALLS, dotted_name
+from ..resolve import ENV_CALLS, dotted_name, string_value
 from ..signals import Signal, SignalFinder
 from . import Rule
 
@@ -34,12 +34,13 @@ CONSTANT_RULE_ID = "legacy-url-constant"
 
 WHAT = {
     "legacy-url": "the retired URL {detail}",
-    "legacy-constant": "{detail}, imported from another module",
+    "legacy-constant": "{detail}, from another module",
     "legacy-body": "a legacy request body ({{\"properties\": {{\"input\": ...}}}})",
     "inner-body": "the properties of a legacy request body ({{\"input\": ...}})",
     "legacy-answer": "a read of the legacy answer ({detail})",
     "predictions-path": "a /predictions path of the retired API ({detail})",
     "legacy-model-id": "the legacy model id {detail}",
+    "legacy-host": "the legacy host {detail}",
 }
 ADVICE = (
     f"the new API is POST {OPENAI_BASE_URL}/chat/completions (images: /images/generations) with "
@@ -64,8 +65,12 @@ def run(ctx: RuleContext) -> None:
     tied = ctx.tied or any(s.strength == "strong" for s in signals)
     groups: dict[cst.CSTNode, _Group] = {}
     splits: dict[cst.CSTNode, tuple[_Group, str]] = {}
+    hosts: list[Signal] = []
     for signal in sorted(signals, key=lambda s: ctx.position(s.node)):
         if (signal.strength == "weak" and not tied) or covered(signal.node):
+            continue
+        if signal.kind == "legacy-host":
+            hosts.append(signal)  # judged last, by the findings it feeds
             continue
         if signal.docstring:
             ctx.report(signal.node, RULE_ID, "info", f"documentation mentions {_what(signal)}; update it with the code")
@@ -74,10 +79,9 @@ def run(ctx: RuleContext) -> None:
             continue
         split = _split_of(ctx, signal.node)
         if split is not None:
-            statement = ctx.statement_of(signal.node) or signal.node
-            splits.setdefault(statement, (_Group(signal), split))[0].signals.append(signal)
+            splits.setdefault(_home(ctx, signal.node), (_Group(signal), split))[0].signals.append(signal)
             continue
-        if _constant(ctx, signal, covered):
+        if _constant(ctx, signal, covered) or _class_attribute(ctx, signal, covered):
             continue
         home = _home(ctx, signal.node)
         groups.setdefault(home, _Group(signal)).signals.append(signal)
@@ -87,6 +91,61 @@ def run(ctx: RuleContext) -> None:
     _split_requests(ctx, covered)
     for home, group in groups.items():
         _report_group(ctx, home, group)
+    for signal in hosts:
+        _host(ctx, signal)
+
+
+def _host(ctx: RuleContext, signal: Signal) -> None:
+    """The bare legacy host: a piece of the findings it feeds, a note when nothing uses it any more, else
+    nothing (collections there are still live)."""
+    if _piece_of_a_site(ctx, signal):
+        return
+    name, uses = _holder_uses(ctx, signal.node)
+    if name is None:
+        reason = pieces.dead_reason(ctx, signal.node)
+        if reason is not None:
+            ctx.report(signal.node, RULE_ID, "info", f"{_what(signal)} is left in the code: {reason}; remove it")
+        return
+    if any(_join_finding_at(ctx, use, signal) for use in uses):
+        return
+    module = ctx.index.module_name
+    importers = ctx.context.project.imported_by(module, name.split(".")[0])
+    feeds = [m for m in importers if m in ctx.context.project.legacy_modules]
+    if feeds:
+        ctx.report(signal.node, RULE_ID, "info", f"{name}, the legacy host, is the base of legacy calls in "
+                   f"{', '.join(sorted(feeds))} (reported there); point it at {OPENAI_BASE_URL} once they are migrated "
+                   "and nothing uses it for /collections")
+    elif not uses and not importers:
+        ctx.report(signal.node, RULE_ID, "info", f"{name}, the legacy host, is not used any more: remove it")
+
+
+def _holder_uses(ctx: RuleContext, node: cst.CSTNode) -> tuple[str | None, list[cst.CSTNode]]:
+    """The module constant (``NAME``) or class attribute (``Class.NAME``) that holds ``node``, and its reads."""
+    name = _constant_name(ctx, node)
+    if name is not None:
+        return name, [load for load in ctx.index.loads_of(name, ctx.index.module) if not _in_assignment_of(ctx, load, name)]
+    statement = ctx.statement_of(node)
+    block = ctx.index.parent(statement) if statement is not None else None
+    cls = ctx.index.parent(block) if isinstance(block, cst.IndentedBlock) else None
+    small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 else None
+    if not isinstance(cls, cst.ClassDef) or not isinstance(small, (cst.Assign, cst.AnnAssign)):
+        return None, []
+    target = small.targets[0].target if isinstance(small, cst.Assign) else small.target
+    if not isinstance(target, cst.Name):
+        return None, []
+    reads = [n for n in ctx.index.nodes_of(cst.Attribute) if n.attr.value == target.value
+             and isinstance(n.value, cst.Name) and n.value.value in ("self", "cls", cls.name.value)
+             and not isinstance(ctx.index.parent(n), cst.AssignTarget)]
+    return f"{cls.name.value}.{target.value}", reads
+
+
+def _join_finding_at(ctx: RuleContext, node: cst.CSTNode, signal: Signal) -> bool:
+    """Add ``signal``'s lines to the finding whose lines hold ``node``."""
+    line = ctx.position(node)[0]
+    for finding in ctx.findings:
+        if finding.line <= line <= finding.end_line or line in finding.related:
+            return _add_related(ctx, finding.line, finding.column, [signal])
+    return False
 
 
 def _sent_elsewhere(ctx: RuleContext, signal: Signal) -> bool:
@@ -115,15 +174,17 @@ class _Coverage:
         self.nodes = set(ctx.claimed) | set(ctx.edits.replace) | set(ctx.sited) | set(ctx.edits.markers)
 
     def __call__(self, node: cst.CSTNode) -> bool:
-        if node in self.nodes:
+        if node in self.nodes or any(ancestor in self.nodes for ancestor in self.ctx.index.ancestors(node)):
             return True
-        return any(ancestor in self.nodes for ancestor in self.ctx.index.ancestors(node))
+        # a read or key check whose keys a rule rewrote: "properties" in r -> "choices" in r
+        return isinstance(node, (cst.Comparison, cst.Subscript, cst.Call)) and any(
+            inner in self.ctx.edits.replace for inner in self.ctx.index.walk(node))
 
 
 def _piece_of_a_site(ctx: RuleContext, signal: Signal) -> bool:
     """A URL piece of a call a rule reported (its client's base, a method returning the path) joins that
     finding; a piece no request of this module uses any more (after apply) is a note."""
-    if signal.kind not in ("legacy-url", "predictions-path"):
+    if signal.kind not in ("legacy-url", "predictions-path", "legacy-host"):
         return False
     sites = [http for http in ctx.calls if http.call in ctx.sited]
     http = pieces.site_of(ctx, signal.text, sites)
@@ -141,8 +202,8 @@ def _piece_of_a_site(ctx: RuleContext, signal: Signal) -> bool:
 def _add_related(ctx: RuleContext, line: int, column: int, signals: list[Signal]) -> bool:
     """Give the finding at (line, column) the lines of ``signals``; False if there is no such finding."""
     for index, finding in enumerate(ctx.findings):
-        if (finding.line, finding.column) == (line, column) and finding.status in ("manual", "migrated"):
-            lines = {ctx.position(s.node)[0] for s in signals} - set(range(finding.line, finding.end_line + 1))
+        if (finding.line, finding.column) == (line, column) and finding.status in ("manual", "migrated", "info"):
+            lines = {n for s in signals for n in ctx.lines_of(s.node)} - set(range(finding.line, finding.end_line + 1))
             ctx.findings[index] = replace(finding, related=tuple(sorted(set(finding.related) | lines)))
             return True
     return False
@@ -168,10 +229,11 @@ def _report_group(ctx: RuleContext, home: cst.CSTNode, group: _Group) -> None:
         return
     if _join_manual_site(ctx, home, signals):
         return
-    calls = [http.call for http in ctx.calls if isinstance(home, cst.FunctionDef) and _inside(ctx, http.call, home)]
+    calls = _requests_in(ctx, home) if isinstance(home, cst.FunctionDef) else []
     seen = "; ".join(dict.fromkeys(_what(s) for s in signals))
     if calls:
-        reason = "the tool cannot follow this to one request it can rewrite"
+        reason = (f"the request ({_short(calls[0])}) is not one the tool can follow to a rewrite (its URL, body or "
+                  "answer is built where the tool cannot see it)")
     elif kinds == {"legacy-answer"}:
         reason = ("the request that fetched this answer is in another module, or is not one the tool can follow; "
                   "read the new answer's fields once that request is migrated")
@@ -180,6 +242,30 @@ def _report_group(ctx: RuleContext, home: cst.CSTNode, group: _Group) -> None:
     message = f"{seen}: {reason}. Move it to the new API by hand: {ADVICE}"
     ctx.manual(group.anchor.node, RULE_ID, message, related=[s.node for s in signals[1:]] + calls,
                marker=f"{seen}: {reason}; see the ionos-migrate report")
+
+
+REQUEST_METHODS = ("post", "put", "patch", "request", "get", "urlopen")
+
+
+def _requests_in(ctx: RuleContext, home: cst.FunctionDef) -> list[cst.Call]:
+    """Calls in ``home`` that look like HTTP requests (``x.post(...)``, ``urlopen(...)``), whether or not the
+    tool could resolve their URL: ``dict.get("key")`` is not one."""
+    found = []
+    for call in ctx.index.calls(home):
+        name = call.func.attr.value if isinstance(call.func, cst.Attribute) else dotted_name(call.func) or ""
+        if name.rsplit(".", 1)[-1] not in REQUEST_METHODS:
+            continue
+        first = call.args[0].value if call.args else None
+        key = string_value(first) if first is not None else None
+        if name == "get" and (not call.args or (key is not None and "/" not in key)):
+            continue
+        found.append(call)
+    return found
+
+
+def _short(node: cst.CSTNode) -> str:
+    text = " ".join(cst.Module([]).code_for_node(node).split())
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _join_manual_site(ctx: RuleContext, home: cst.CSTNode, signals: list[Signal]) -> bool:
@@ -254,6 +340,39 @@ def _constant(ctx: RuleContext, signal: Signal, covered: _Coverage) -> bool:
     ctx.report(_small_statement(ctx, signal.node) or signal.node, CONSTANT_RULE_ID, "info", (
         f"{name} still holds {_what(signal)}. ionos-migrate leaves module constants in place (other modules may "
         f"import them); {where}. Remove it, or point it at the new API ({OPENAI_BASE_URL}), once nothing else uses it"))
+    return True
+
+
+def _class_attribute(ctx: RuleContext, signal: Signal, covered: _Coverage) -> bool:
+    """``endpoint: str = "<legacy base>"`` in a class body, read as ``self.endpoint``: like a module constant,
+    a note when every read of it is migrated or translated by the generated code, else manual at the reads."""
+    statement = ctx.statement_of(signal.node)
+    block = ctx.index.parent(statement) if statement is not None else None
+    cls = ctx.index.parent(block) if isinstance(block, cst.IndentedBlock) else None
+    small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 else None
+    if not isinstance(cls, cst.ClassDef) or not isinstance(small, (cst.Assign, cst.AnnAssign)):
+        return False
+    target = small.targets[0].target if isinstance(small, cst.Assign) else small.target
+    if not isinstance(target, cst.Name) or small.value is None or not _is_string_expression(small.value):
+        return False
+    name = target.value
+    reads = [node for node in ctx.index.nodes_of(cst.Attribute) if node.attr.value == name
+             and isinstance(node.value, cst.Name) and node.value.value in ("self", "cls")
+             and not isinstance(ctx.index.parent(node), cst.AssignTarget)]
+    left = [read for read in reads if not covered(read) and not _translated(ctx, read)]
+    if left:
+        return False  # reported where it is, with the function that reads it
+    if not reads:
+        ctx.report(signal.node, RULE_ID, "info", f"{cls.name.value}.{name} holds {_what(signal)}, and nothing in this "
+                   "module reads it any more: remove it, or point it at the new API")
+        return True
+    if signal.kind == "legacy-model-id":
+        ctx.report(signal.node, RULE_ID, "info", f"{_what(signal)} in {cls.name.value}.{name}, read only by migrated code")
+        return True
+    how = (f"the migrated calls read it through {shapes.GENERATED_BASE}(), which translates the retired value"
+           if any(_through_base_helper(ctx, read) for read in reads) else "the call sites it migrates no longer use it")
+    ctx.report(signal.node, CONSTANT_RULE_ID, "info", f"{cls.name.value}.{name} still holds {_what(signal)}; {how}. "
+               f"Point it at the new API ({OPENAI_BASE_URL}) when convenient")
     return True
 
 

@@ -44,7 +44,8 @@ from ..sdk import Client
 from ..runtime_base import describe, url_expression
 from ..signals import dict_shape
 from ..sites import HttpCall, LegacyUrl, classify, classify_runtime
-from ..urls import drop_dead_url_variables, url_binding, write_urls
+from ..pieces import related_of
+from ..urls import drop_dead_url_variables, write_urls
 from ..writer import remove_inlined, sdk_client, write_body
 from . import Rule
 
@@ -71,7 +72,7 @@ def run(ctx: RuleContext) -> None:
         try:
             site, message = rewrite(ctx, http, legacy)
         except (SiteError, BodyError, ReadError) as exc:
-            ctx.manual(http.call, RULE_ID, str(exc))
+            ctx.manual(http.call, RULE_ID, str(exc), related=related_of(ctx, http))
             continue
         ctx.edits.commit(site)
         ctx.claimed.update(site.replace)
@@ -82,8 +83,7 @@ def run(ctx: RuleContext) -> None:
             ctx.replaced_names.append(http.call)
             ctx.replaced_names.extend(site.gone)  # urlopen(req), json.loads(...) around the answer
             replaced_urls.append(http)
-        binding = url_binding(ctx, http.url, http.scope)  # the URL's definition changes with the call
-        ctx.report(http.call, RULE_ID, "migrated", message, related=[*site.replace, *(binding[:1] if binding else ())])
+        ctx.report(http.call, RULE_ID, "migrated", message, related=related_of(ctx, http, site.replace))
     write_urls(ctx, urls)
     drop_dead_url_variables(ctx, replaced_urls)
 

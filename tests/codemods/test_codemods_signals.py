@@ -87,7 +87,7 @@ def test_weak_signals_alone_say_nothing():
 
 def test_weak_signals_count_in_a_module_that_names_ionos():
     result, found = findings("IONOS_TIMEOUT = 30\n\n\n" + WEAK)
-    assert [line for line, status, _rule in found if status == "manual"] == [5, 10, 14]
+    assert [line for line, status, _rule in found if status == "manual"] == [5, 9, 14]  # the meta binding: the read's first half
 
 
 def test_weak_signals_count_in_a_module_the_project_ties_to_ionos():
@@ -125,9 +125,9 @@ def test_context_reaches_the_modules_a_seed_imports_and_those_that_import_it():
     project = _project({
         "bot/gateway.py": 'from .parsing import extract\nBODY = {"properties": {"input": "x"}}\n',
         "bot/parsing.py": "def extract(raw):\n    return raw['properties']['output']\n",
-        "bot/unrelated.py": "def f(raw):\n    return raw['properties']['output']\n",
+        "other/unrelated.py": "def f(raw):\n    return raw['properties']['output']\n",
     })
-    assert {"bot.gateway", "bot.parsing"} <= project.context and "bot.unrelated" not in project.context
+    assert {"bot.gateway", "bot.parsing"} <= project.context and "other.unrelated" not in project.context
 
 
 def test_a_class_hierarchy_over_three_modules_is_one_split_site():

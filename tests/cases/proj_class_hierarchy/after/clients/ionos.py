@@ -10,9 +10,9 @@ class IonosClient(BaseLLMClient):
         }
 
     def parse_response(self, raw: dict) -> dict:
+        # ionos-migrate: part of one legacy call split over clients/ionos.py, core/base.py, main.py; rewrite every piece together, by hand (see the ionos-migrate report)
         props = raw.get("properties", {})  # legacy: answer read
         meta = raw.get("metadata", {})  # legacy: token counts
-        # ionos-migrate: part of one legacy call split over clients/ionos.py, core/base.py, main.py; rewrite every piece together, by hand (see the ionos-migrate report)
         return {
             "result": props.get("output", ""),  # legacy: answer read
             "tokens": (meta.get("inputTokens"), meta.get("outputTokens")),  # legacy: token counts

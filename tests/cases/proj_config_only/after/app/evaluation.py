@@ -16,7 +16,7 @@ CONFIG = EvaluationConfig(model_id="0b6c4a15-bb8d-4092-82b0-f357b77c59fd")  # le
 
 
 def make_llm(token: str) -> HttpLLM:
-    # ionos-migrate: IONOS_ENDPOINT (https://inference.de-txl.ionos.com/models), imported from another module: no request the tool can follow uses this here; see the ionos-migrate report
+    # ionos-migrate: IONOS_ENDPOINT (https://inference.de-txl.ionos.com/models), from another module: no request the tool can follow uses this here; see the ionos-migrate report
     return HttpLLM(base_url=IONOS_ENDPOINT, api_key=token, model=CONFIG.model_id)  # legacy: uses the base URL
 
 

@@ -12,7 +12,7 @@ def send_to_hub(url: str, payload: dict) -> dict:
     headers = {"Authorization": f"Bearer {HUB_TOKEN}", "Content-Type": "application/json"}
     log.debug("hub request to %s: %s", url, payload)
     try:
-        response = requests.post(url, headers=headers, json=payload, timeout=60)  # legacy: the call the helper sends
+        response = requests.post(url, headers=headers, json=payload, timeout=60)  # sends what routes.py hands it: the legacy site is reported there
         response.raise_for_status()
         return response.json()
     except requests.HTTPError as exc:
