@@ -1,7 +1,16 @@
 import base64
 import os
+import re
 
 import requests
+
+
+def ionos_collection_id(value):
+    """A collection id that keeps the URL path intact (ionos-migrate): no dot segment, "/" or control."""
+    value = str(value)
+    if re.search(r"\A\.{0,2}\Z|[/\\\x00-\x1f\x7f]|%(?:2[eEfF]|5[cC]|[01][0-9a-fA-F]|7[fF])", value):
+        raise ValueError(f"not a collection id: {value!r}")
+    return value
 
 
 def ionos_rag_messages(text, query, context):
@@ -24,7 +33,7 @@ def summarise(question, collection):
     }
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
     try:
-        _ionos_hits = requests.post("https://inference.de-txl.ionos.com/collections/" + str(collection) + "/query", json={"query": question, "limit": 5}, headers=headers).json()
+        _ionos_hits = requests.post("https://inference.de-txl.ionos.com/collections/" + ionos_collection_id(collection) + "/query", json={"query": question, "limit": 5}, headers=headers).json()
         _ionos_context = "\n\n".join(
             base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
             for match in _ionos_hits["properties"]["matches"]
