@@ -147,10 +147,15 @@ def _collection_query_call(ctx: RuleContext, http: HttpCall, body: LegacyBody, q
 
 def _rag_helper_code() -> str:
     context, query = json.dumps(mapping.RAG_PLACEHOLDER_CONTEXT), json.dumps(mapping.RAG_PLACEHOLDER_QUERY)
-    return (
+    return (  # fits 88 columns; for a shorter line length the layout pass splits it further
         f"def {RAG_HELPER}(text, query, context):\n"
-        '    """The legacy server-side RAG prompt (ionos-migrate): fill the placeholders, else a system message."""\n'
+        '    """The legacy server-side RAG prompt (ionos-migrate).\n'
+        "\n"
+        "    The placeholders filled in, else the context as a system message.\n"
+        '    """\n'
         f"    if {context} in text or {query} in text:\n"
-        f'        return [{{"role": "user", "content": text.replace({context}, context).replace({query}, query)}}]\n'
+        f"        text = text.replace({context}, context)\n"
+        f"        text = text.replace({query}, query)\n"
+        '        return [{"role": "user", "content": text}]\n'
         '    return [{"role": "system", "content": context}, {"role": "user", "content": text}]\n'
     )
