@@ -27,7 +27,7 @@ DEFAULT_LINE_LENGTH = 88
 MARKER = "# ionos-migrate:"
 CONTINUATION = "#   "  # the lines of a marker wrapped to the line length after the first
 MIN_MARKER_WIDTH = 40  # deep in a block a marker still gets this many characters a line
-MAX_SPLITS = 200  # every split turns a one-line bracket into several lines: this is never reached
+MAX_PASSES = 50  # each pass splits one-line brackets into several lines: never reached
 
 Container = Union[cst.Call, cst.Dict, cst.List, cst.Set, cst.Tuple]
 Chain = Union[cst.BinaryOperation, cst.BooleanOperation]
@@ -59,99 +59,122 @@ class _Layout(cst.CSTTransformer):
         self.stack = [indent]
         self.unit, self.width, self.kept = unit, width, kept
 
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
-        self.stack.append(self.stack[-1] + (node.indent if node.indent is not None else self.unit))
+    def on_visit(self, node) -> bool:
+        if isinstance(node, (cst.BaseExpression, cst.BaseSmallStatement)):
+            return False  # statements hold no statements below this
+        if isinstance(node, cst.IndentedBlock):
+            self.stack.append(self.stack[-1] + (node.indent if node.indent is not None else self.unit))
         return True
 
-    def leave_IndentedBlock(self, original_node, updated_node):
-        self.stack.pop()
-        return updated_node
-
     def on_leave(self, original_node, updated_node):
-        updated_node = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, cst.IndentedBlock):
+            self.stack.pop()
         if isinstance(updated_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             updated_node = split_long_lines(updated_node, self.stack[-1], self.unit, self.width, self.kept)
         return updated_node
 
 
 def split_long_lines(statement, indent: str, unit: str, width: int, kept: frozenset[str]):
-    """The statement with its own too-long lines split, one bracket at a time."""
-    for _ in range(MAX_SPLITS):
-        split = _split_once(statement, indent, unit, width, kept)
-        if split is None:
+    """The statement with its own too-long lines split; a pass plans every split its positions allow."""
+    for _ in range(MAX_PASSES):
+        plan = _Plan(statement, indent, unit, width, kept).splits()
+        if not plan:
             return statement
-        statement = split
+        statement = statement.visit(_Explode(plan, unit))
     return statement
 
 
-def _split_once(statement, indent: str, unit: str, width: int, kept: frozenset[str]):
-    module = cst.Module(body=[statement], default_indent=unit)
-    code = module.code_for_node(statement)  # the statement alone: cheap, unlike the whole file's text
-    if all(len(indent) + len(line) <= width for line in code.splitlines()):
-        return None  # the common case: no metadata needed
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    lines = code.splitlines()
-    comments = {}
-    for node, where in positions.items():
-        if isinstance(node, cst.Comment):
-            comments[where.start.line] = (node, where.start.column)
-    containers = _containers(statement)
-    for number, text in enumerate(lines, start=1):
-        comment, column = comments.get(number, (None, len(text)))
-        code_part = text[:column].rstrip()
-        if not code_part.strip() or len(indent) + len(code_part) <= width or code_part.strip() in kept:
-            continue  # a comment line, a line that fits, or one the migration did not write
-        choice = _choose(containers, positions, number, len(indent), width)
-        if choice is None:
-            continue  # nothing to split here (a long string, say)
-        depth = text[: len(text) - len(text.lstrip())]
-        trailing = comment if comment is not None and code_part.strip() else None
-        return statement.visit(_Explode(choice, trailing, depth, unit))
-    return None
+class _Plan:
+    """The splits one rendering of the statement shows are needed: each too-long line's bracket,
+    and inside it, the brackets of elements that are still too long on their own lines."""
 
+    def __init__(self, statement, indent: str, unit: str, width: int, kept: frozenset[str]):
+        self.statement, self.indent, self.unit, self.width, self.kept = statement, indent, unit, width, kept
+        self.plan: dict = {}  # node -> (depth of its line, trailing comment to move after its opening)
 
-def _containers(statement: cst.CSTNode) -> list:
-    """Brackets with elements, and operator chains inside brackets, in the statement's own lines,
-    outermost first."""
-    found: list = []
+    def splits(self) -> dict:
+        module = cst.Module(body=[self.statement], default_indent=self.unit)
+        code = module.code_for_node(self.statement)  # the statement alone: cheap, unlike the whole file's text
+        lines = code.splitlines()
+        if all(len(self.indent) + len(line) <= self.width for line in lines):
+            return {}  # the common case: no positions needed
+        self.positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        comments = {where.start.line: (node, where.start.column)
+                    for node, where in self.positions.items() if isinstance(node, cst.Comment)}
+        self.by_line = self._candidates()
+        for number, text in enumerate(lines, start=1):
+            comment, column = comments.get(number, (None, len(text)))
+            code_part = text[:column].rstrip()
+            if not code_part.strip() or len(self.indent) + len(code_part) <= self.width:
+                continue  # a comment line, or a line that fits
+            if text.strip() in self.kept or code_part.strip() in self.kept:
+                continue  # a line the migration did not write
+            options = self.by_line.get(number, [])
+            choice = self._choose(options, lambda node: len(self.indent) + self.positions[node].start.column)
+            if choice is not None:  # else nothing to split here (a long string, say)
+                self._split(choice, text[: len(text) - len(text.lstrip())], comment)
+        return self.plan
 
-    class Collect(cst.CSTVisitor):
-        def on_visit(self, node):
-            if isinstance(node, BODIES) or (isinstance(node, cst.EmptyLine)):
-                return False
+    def _candidates(self) -> dict[int, list]:
+        """One-line brackets with elements, and operator chains inside brackets, in the statement's own
+        lines (not the body of a compound statement), outermost first, by line."""
+        body = getattr(self.statement, "body", None)
+        end = self.positions[body].start if isinstance(body, BODIES) else None
+        found = []
+        for node, where in self.positions.items():
             if isinstance(node, cst.Tuple) and not node.lpar:
-                return True  # a bare tuple: not a bracket, and its elements are not inside one
+                continue  # a bare tuple: not a bracket, and its elements are not inside one
             if isinstance(node, (cst.Call, cst.Dict, cst.List, cst.Set, cst.Tuple)):
                 items = node.args if isinstance(node, cst.Call) else node.elements
                 if items:
                     found.append(node)
-                # inside the brackets an element's operators may start a line
-                found.extend(item.value for item in items if _chain(item.value))
-            return True
+                found.extend(item.value for item in items if _chain(item.value))  # may break before an operator
+        by_line: dict[int, list] = {}
+        for node in sorted(found, key=self._preorder):
+            where = self.positions[node]
+            if where.start.line == where.end.line and (end is None or (where.end.line, where.end.column) <= (end.line, end.column)):
+                by_line.setdefault(where.start.line, []).append(node)
+        return by_line
 
-    if isinstance(statement, cst.SimpleStatementLine):
-        for small in statement.body:
-            small.visit(Collect())
-    else:
-        for child in statement.children:
-            if not isinstance(child, (*BODIES, cst.EmptyLine)):
-                child.visit(Collect())
-    return found
+    def _preorder(self, node) -> tuple[int, int, int, int]:
+        where = self.positions[node]
+        return where.start.line, where.start.column, -where.end.line, -where.end.column
+
+    def _choose(self, options, column_of):
+        """The outermost option whose opening line fits; else the one opening first (its head is split later)."""
+        best = None
+        for node in options:
+            head = column_of(node) + _opener_offset(node)
+            if head <= self.width:
+                return node
+            if best is None or head < best[0]:
+                best = (head, node)
+        return best[1] if best is not None else None
+
+    def _split(self, node, depth: str, comment) -> None:
+        """Plan ``node``'s split, then those of its elements that would still be too long."""
+        self.plan[node] = (depth, comment)
+        where = self.positions[node]
+        options = [o for o in self.by_line.get(where.start.line, []) if o is not node and _inside(self.positions[o], where)]
+        if _chain(node):
+            items, inner = _operands(node), depth
+            prefixes = [0] + [len(_CODE.code_for_node(op).strip()) + 1 for op in _operators(node)]
+        else:
+            items, inner = list(node.args if isinstance(node, cst.Call) else node.elements), depth + self.unit
+            prefixes = [0] * len(items)
+        for item, prefix in zip(items, prefixes):
+            at = self.positions[item]
+            start = len(self.indent) + len(inner) + prefix
+            if start + at.end.column - at.start.column + 1 <= self.width:  # + its comma or bracket
+                continue
+            mine = [o for o in options if _inside(self.positions[o], at)]
+            choice = self._choose(mine, lambda o: start + self.positions[o].start.column - at.start.column)
+            if choice is not None:
+                self._split(choice, inner, None)
 
 
-def _choose(containers, positions, number: int, indent: int, width: int) -> Container | None:
-    """The outermost one-line bracket on line ``number`` whose opening line fits; else the one opening first."""
-    best = None
-    for node in containers:
-        where = positions.get(node)
-        if where is None or where.start.line != number or where.end.line != number:
-            continue
-        head = indent + where.start.column + _opener_offset(node)
-        if head <= width:
-            return node
-        if best is None or head < best[0]:
-            best = (head, node)
-    return best[1] if best is not None else None
+def _inside(inner, outer) -> bool:
+    return outer.start.column <= inner.start.column and inner.end.column <= outer.end.column
 
 
 _CODE = cst.Module([])
@@ -179,22 +202,25 @@ def _break(depth: str, comment: cst.Comment | None = None) -> cst.ParenthesizedW
 
 
 class _Explode(cst.CSTTransformer):
-    """One element per line in ``target``; ``comment`` (trailing on that line) moves after its opening bracket."""
+    """Carries out a plan: each node split at its depth, a trailing comment moved after its opening bracket."""
 
-    def __init__(self, target: Container, comment: cst.Comment | None, depth: str, unit: str):
-        self.target, self.comment, self.depth, self.unit = target, comment, depth, unit
+    def __init__(self, plan: dict, unit: str):
+        self.plan, self.unit = plan, unit
+        self.comments = {id(comment) for _depth, comment in plan.values() if comment is not None}
 
     def leave_TrailingWhitespace(self, original_node, updated_node):
-        if self.comment is not None and original_node.comment is self.comment:
+        if original_node.comment is not None and id(original_node.comment) in self.comments:
             return updated_node.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
         return updated_node
 
     def on_leave(self, original_node, updated_node):
         updated_node = super().on_leave(original_node, updated_node)
-        if original_node is self.target:
+        planned = self.plan.get(original_node)
+        if planned is not None:
+            depth, comment = planned
             if _chain(updated_node):
-                return split_chain(updated_node, self.depth, self.comment)
-            return explode(updated_node, self.depth, self.unit, self.comment)
+                return split_chain(updated_node, depth, comment)
+            return explode(updated_node, depth, self.unit, comment)
         return updated_node
 
 
@@ -252,6 +278,13 @@ def _operands(node: Chain) -> list:
     priority = _priority(node)
     left = _operands(node.left) if _same_chain(node.left, priority) else [node.left]
     return [*left, node.right]
+
+
+def _operators(node: Chain) -> list:
+    """``a + b - c`` -> [+, -]."""
+    priority = _priority(node)
+    left = _operators(node.left) if _same_chain(node.left, priority) else []
+    return [*left, node.operator]
 
 
 def split_chain(node: Chain, depth: str, comment: cst.Comment | None = None, priority: int | None = None) -> Chain:

@@ -140,6 +140,28 @@ def test_a_nested_body_gets_the_indentation_of_its_block_and_lines_left_alone_st
     )
 
 
+def test_a_split_uses_the_file_s_own_indentation_and_newlines():
+    source = (
+        "import requests\r\n\r\n\r\ndef ask(prompt):\r\n\tif prompt:\r\n"
+        f'\t\tr = requests.post("{URL}", json={{"properties": {{"input": prompt}}}})\r\n'
+        '\t\treturn r.json()["properties"]["output"]\r\n'
+    )
+    after = (
+        "import requests\r\n\r\n\r\ndef ask(prompt):\r\n\tif prompt:\r\n"
+        "\t\tr = requests.post(\r\n"
+        f'\t\t\t"{NEW}",\r\n'
+        "\t\t\tjson={\r\n"
+        '\t\t\t\t"model": "meta-llama/Llama-3.3-70B-Instruct",\r\n'
+        '\t\t\t\t"messages": [{"role": "user", "content": prompt}],\r\n'
+        "\t\t\t},\r\n"
+        "\t\t)\r\n"
+        '\t\treturn r.json()["choices"][0]["message"]["content"]\r\n'
+    )
+    result = transform(source, path="m.py", context=HTTP)
+    assert result.code == after
+    assert transform(after, path="m.py", context=HTTP).code == after
+
+
 def test_a_shorter_line_length_splits_the_inner_brackets_too():
     narrow = MigrationContext(ModelMap.bundled(), line_length=60)
     check_transformed(
