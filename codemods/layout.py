@@ -11,8 +11,11 @@ split call is split in turn. A trailing comment stays on the line it was on
 (after the opening bracket) and does not count towards the length: it is the
 author's. Lines the migration did not change (``kept``) are never touched.
 
-Works on the libcst nodes: each split renders the statement alone, finds the
-line and the bracket through positions, and rebuilds that node's whitespace.
+Works on the libcst nodes: a pass renders the statement alone, finds the long
+lines and their brackets through libcst positions, plans every split those
+positions allow (a split bracket's elements are measured on their new lines
+with the same offsets), and rebuilds those nodes' whitespace; passes repeat
+until nothing more can be split.
 """
 
 from __future__ import annotations
