@@ -23,6 +23,7 @@ from .sites import HttpCall
 from .writer import write_body
 
 RAG_HELPER = "ionos_rag_messages"
+COLLECTION_GUARD = "ionos_collection_id"
 
 
 RAG_LIBRARIES = ("requests", "httpx", "aiohttp", "unknown")
@@ -47,7 +48,7 @@ def rag_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody
     model_code = model_field(ctx, site, model)
     text = code(body.input)
     query = _rag_query(ctx, body, text)
-    query_call = _collection_query_call(ctx, http, body, query)
+    query_call = _collection_query_call(ctx, site, http, body, query)
     site.imports.add("base64")
     input_value = literal_value(body.input, body.scope, ctx.resolver)
     placeholders = (mapping.RAG_PLACEHOLDER_CONTEXT, mapping.RAG_PLACEHOLDER_QUERY)
@@ -117,17 +118,26 @@ def _rag_query(ctx: RuleContext, body: LegacyBody, text: str) -> str:
     return f"({query} or {text})"
 
 
-def _collection_query_call(ctx: RuleContext, http: HttpCall, body: LegacyBody, query: str) -> str:
+def _collection_query_call(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBody, query: str) -> str:
+    """The query of the still-live collections API. The id goes into the URL path (the legacy server had it
+    in the body), so it is checked with compat's one rule: a literal now, a run-time value by a generated guard."""
     assert body.collection_id is not None
     node = body.collection_id
     base = mapping.LEGACY_BASE_URL
+    known = literal_text(ctx.resolver.parts(node, body.scope))
+    if known is not None:
+        problem = mapping.collection_id_problem(known)
+        if problem:
+            raise SiteError(f"the collectionId {problem}; fix it, then rerun")
     if string_value(node) is not None:
         url = json.dumps(base + mapping.LEGACY_COLLECTION_QUERY_PATH.format(collection_id=string_value(node)))
-    elif isinstance(node, (cst.Name, cst.Attribute)) and literal_text(ctx.resolver.parts(node, body.scope)) is not None:
+    elif isinstance(node, (cst.Name, cst.Attribute)) and known is not None:
         url = "f" + json.dumps(base + mapping.LEGACY_COLLECTION_QUERY_PATH.format(collection_id="{" + code(node) + "}"))
     else:
+        site.prelude[COLLECTION_GUARD] = _collection_guard_code()
+        site.imports.add("re")
         before, after = mapping.LEGACY_COLLECTION_QUERY_PATH.split("{collection_id}")
-        url = f"{json.dumps(base + before)} + str({code(body.collection_id)}) + {json.dumps(after)}"
+        url = f"{json.dumps(base + before)} + {COLLECTION_GUARD}({code(body.collection_id)}) + {json.dumps(after)}"
     args = []
     func = code(http.call.func)
     if isinstance(http.call.func, cst.Attribute) and http.call.func.attr.value == "request":
@@ -143,6 +153,20 @@ def _collection_query_call(ctx: RuleContext, http: HttpCall, body: LegacyBody, q
     if isinstance(ctx.index.parent(http.call), cst.Await):
         call = f"(await {call})"
     return call
+
+
+def _collection_guard_code() -> str:
+    return (
+        f"def {COLLECTION_GUARD}(value):\n"
+        '    """A collection id that keeps the URL path intact (ionos-migrate).\n'
+        "\n"
+        '    No dot segment, "/" or control character.\n'
+        '    """\n'
+        "    value = str(value)\n"
+        f'    if re.search(r"{mapping.UNSAFE_COLLECTION_ID_RE.pattern}", value):\n'
+        '        raise ValueError(f"not a collection id: {value!r}")\n'
+        "    return value\n"
+    )
 
 
 def _rag_helper_code() -> str:

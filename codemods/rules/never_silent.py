@@ -335,8 +335,10 @@ def _constant(ctx: RuleContext, signal: Signal, covered: _Coverage) -> bool:
                  "value, so it works as it is")
     elif uses:
         where = "the call sites it migrates no longer use it"
+    elif ctx.context.project.imported_by(ctx.index.module_name, name):
+        where = "nothing in this module uses it (the modules that import it are checked where they use it)"
     else:
-        where = "nothing in this module uses it (uses in other modules are reported there)"
+        where = "nothing in the project uses it any more"
     ctx.report(_small_statement(ctx, signal.node) or signal.node, CONSTANT_RULE_ID, "info", (
         f"{name} still holds {_what(signal)}. ionos-migrate leaves module constants in place (other modules may "
         f"import them); {where}. Remove it, or point it at the new API ({OPENAI_BASE_URL}), once nothing else uses it"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+import pytest
 
 from ionos_migrate.codemods import MigrationContext, transform
 from ionos_migrate.compat.model_map import ModelMap
@@ -363,3 +364,28 @@ def test_options_that_would_override_the_translation_leave_the_site_manual():
         source = site(options="{" + option + "}")
         (finding,) = run(source).findings
         assert finding.status == "manual" and "is not accepted" in finding.message, option
+
+
+def _rag_site(collection: str) -> str:
+    return (
+        "import requests\n\n\ndef ask(q, collection):\n"
+        f'    r = requests.post("{URL}", json={{"properties": {{"input": q, "collectionId": {collection}}}}})\n'
+        '    return r.json()["properties"]["output"]\n'
+    )
+
+
+def test_rag_collection_ids_follow_compats_one_rule():
+    """The id moves from the body into the URL path: a literal dot segment or slash is refused now, a
+    run-time id is checked by a generated guard (compat.rules.UNSAFE_COLLECTION_ID_RE)."""
+    for unsafe in ('".."', '"a/b"'):
+        result = run(_rag_site(unsafe))
+        assert [f.status for f in result.findings if f.rule == "ionos-predictions"] == ["manual"]
+    result = run(_rag_site("collection"))
+    assert "ionos_collection_id(collection)" in result.code and "import re" in result.code
+    namespace: dict = {}
+    exec(result.code.split("\n\n\ndef ask")[0], namespace)  # noqa: S102 - the generated module prelude
+    guard = namespace["ionos_collection_id"]
+    assert guard("7a3c7c2e-1111") == "7a3c7c2e-1111"
+    for bad in ("..", ".", "a/b", "x%2Fy", ""):
+        with pytest.raises(ValueError):
+            guard(bad)

@@ -1,9 +1,24 @@
 import base64
 import os
+import re
 
 import openai
 import requests
 from openai import OpenAI
+
+
+def ionos_collection_id(value):
+    """A collection id that keeps the URL path intact (ionos-migrate).
+
+    No dot segment, "/" or control character.
+    """
+    value = str(value)
+    if re.search(
+        r"\A\.{0,2}\Z|[/\\\x00-\x1f\x7f]|%(?:2[eEfF]|5[cC]|[01][0-9a-fA-F]|7[fF])",
+        value,
+    ):
+        raise ValueError(f"not a collection id: {value!r}")
+    return value
 
 
 def ionos_rag_messages(text, query, context):
@@ -36,7 +51,7 @@ def summarise(question, collection):
         )
         _ionos_hits = requests.post(
             "https://inference.de-txl.ionos.com/collections/"
-            + str(collection)
+            + ionos_collection_id(collection)
             + "/query",
             json={"query": question, "limit": 5},
             headers=headers,
