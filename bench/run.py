@@ -21,6 +21,7 @@ SCRIPTS = [
     ["bench_fleet.py"],
     ["bench_experiment.py", "--out", str(HERE / "RESULTS-experiment.md")],
     ["bench_robust.py", "--files", "80", "--out", str(HERE / "RESULTS-robust.md")],
+    ["bench_layout.py"],
 ]
 
 

@@ -99,6 +99,7 @@ class MigrationContext:
     model_map: ModelMap
     target: Target = "http"
     project: ProjectIndex = field(default_factory=ProjectIndex)
+    line_length: int = 88  # the project's [tool.ruff]/[tool.black] line-length: rewritten lines stay within it
 
 
 @dataclass(frozen=True)

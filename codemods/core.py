@@ -150,7 +150,7 @@ def transform(
         findings = sorted(ctx.findings, key=lambda f: (f.line, f.column))
         if ctx.edits.empty:
             return Transformed(source, findings)
-        return Transformed(ctx.edits.apply(parsed).code, findings)
+        return Transformed(ctx.edits.apply(parsed, context.line_length, source).code, findings)
     except RecursionError:
         # Nesting deeper than the interpreter's stack (generated code): say so, change nothing.
         message = "the file nests too deeply for the analysis; check its legacy calls by hand"

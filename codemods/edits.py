@@ -3,7 +3,8 @@
 A rule plans all edits of a site into a :class:`SiteEdits` and commits them
 only when the whole site can be rewritten: never a half-rewritten call.
 Replacements are functions of the *updated* node, so edits nested in one
-another (a URL inside a call inside a response chain) compose.
+another (a URL inside a call inside a response chain) compose. Every statement
+an edit touches is laid out to the file's line length (``layout``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from typing import Callable, Union
 
 import libcst as cst
 
+from . import imports as placement
+from .layout import DEFAULT_LINE_LENGTH, MARKER, lay_out_all, marker_lines, marker_texts, without_markers
 from .resolve import dotted_name
 
-MARKER = "# ionos-migrate:"
-THIRD_PARTY = {"openai"}  # plain imports that go after the existing ones, not into the standard-library group
+__all__ = ["MARKER", "ModuleEdits", "SiteEdits", "without_markers"]
 Replacement = Callable[[cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel]]
 Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
 
@@ -68,7 +70,7 @@ class SiteEdits:
 @dataclass
 class ModuleEdits:
     replace: dict[cst.CSTNode, Replacement] = field(default_factory=dict)
-    markers: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
+    markers: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # statement -> marker texts
     unmark: set = field(default_factory=set)  # statements whose old ionos-migrate markers go
     prelude: dict[str, str] = field(default_factory=dict)
     imports: list[str] = field(default_factory=list)
@@ -92,56 +94,91 @@ class ModuleEdits:
         prepend_lines(self.replace, node, lines)
 
     def mark(self, statement: cst.CSTNode, text: str) -> None:
-        line = f"{MARKER} {text}".replace("\n", " ")
-        if line not in self.markers.setdefault(statement, []):
-            self.markers[statement].append(line)
+        text = " ".join(text.split())
+        if text not in self.markers.setdefault(statement, []):
+            self.markers[statement].append(text)
 
     @property
     def empty(self) -> bool:
         return not (self.replace or self.markers or self.prelude or self.imports or self.before or self.after)
 
-    def apply(self, module: cst.Module) -> cst.Module:
+    def apply(self, module: cst.Module, line_length: int = DEFAULT_LINE_LENGTH, source: str | None = None) -> cst.Module:
+        """The edited module; changed lines laid out to ``line_length``. ``source``: the module's text, if at hand."""
         if self.empty:
             return module
+        kept = frozenset(line.strip() for line in (module.code if source is None else source).splitlines())
         if self.replace or self.markers or self.before or self.after:
-            module = module.visit(_Apply(self, module))
+            module = module.visit(_Apply(self, module, line_length, kept))
         if self.prelude or self.imports:
-            module = _add_to_module(module, self.imports, self.prelude)
+            module = _add_to_module(module, self.imports, self.prelude, line_length)
         return module
 
 
+STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
 class _Apply(cst.CSTTransformer):
-    def __init__(self, edits: ModuleEdits, module: cst.Module):
+    def __init__(self, edits: ModuleEdits, module: cst.Module, line_length: int, kept: frozenset[str]):
         self.edits = edits
+        self.width, self.kept, self.unit = line_length, kept, module.default_indent
+        self.indents = [""]  # the indentation of the block being visited
+        self.changed = [False]  # per statement being visited: whether an edit touched its own lines
         # Comments above a module's first statement belong to the module's header, not to the statement.
         self.first = module.body[0] if module.body else None
-        self.header = {line.comment.value.strip() for line in module.header if line.comment}
+        self.header = marker_texts(line.comment.value if line.comment else None for line in module.header)
+
+    def on_visit(self, node) -> bool:  # type: ignore[override]
+        if isinstance(node, cst.IndentedBlock):
+            self.indents.append(self.indents[-1] + (node.indent if node.indent is not None else self.unit))
+        elif isinstance(node, STATEMENTS):
+            self.changed.append(False)
+        return True
 
     def on_leave(self, original_node, updated_node):  # type: ignore[override]
+        if isinstance(original_node, cst.IndentedBlock):
+            self.indents.pop()
+        changed = self.changed.pop() if isinstance(original_node, STATEMENTS) else False
         make = self.edits.replace.get(original_node)
         if make is not None:
             updated_node = make(updated_node)
+        if not isinstance(original_node, STATEMENTS):
+            if make is not None:  # an edit inside the statement being visited
+                self.changed[-1] = True
+            return updated_node
+        changed = changed or make is not None
         if original_node in self.edits.unmark and hasattr(updated_node, "leading_lines"):
-            kept = [line for line in updated_node.leading_lines if not (line.comment and line.comment.value.startswith(MARKER))]
-            updated_node = updated_node.with_changes(leading_lines=kept)
-        lines = self.edits.markers.get(original_node)
-        if lines and hasattr(updated_node, "leading_lines"):
-            present = {line.comment.value.strip() for line in updated_node.leading_lines if line.comment}
-            if original_node is self.first:
-                present |= self.header
-            new = [cst.EmptyLine(comment=cst.Comment(text)) for text in lines if text not in present]
-            if new:
-                updated_node = updated_node.with_changes(leading_lines=[*updated_node.leading_lines, *new])
+            updated_node = updated_node.with_changes(leading_lines=without_markers(updated_node.leading_lines))
+        texts = self.edits.markers.get(original_node)
+        if texts and hasattr(updated_node, "leading_lines"):
+            updated_node = self._mark(original_node, updated_node, texts)
+        if changed and not isinstance(updated_node, cst.RemovalSentinel):
+            nodes = list(updated_node.nodes) if isinstance(updated_node, cst.FlattenSentinel) else [updated_node]
+            nodes = self._lay_out(nodes, self.kept)
+            updated_node = nodes[0] if len(nodes) == 1 else cst.FlattenSentinel(nodes)
         above, below = self.edits.before.get(original_node), self.edits.after.get(original_node)
         if (above or below) and not isinstance(updated_node, cst.RemovalSentinel):
             nodes = list(updated_node.nodes) if isinstance(updated_node, cst.FlattenSentinel) else [updated_node]
-            first = [cst.parse_statement(code) for code in above or []]
-            last = [cst.parse_statement(code) for code in below or []]
+            first = self._lay_out([cst.parse_statement(code) for code in above or []])
+            last = self._lay_out([cst.parse_statement(code) for code in below or []])
             if first and nodes:  # comments above the statement stay above the new lines
                 first[0] = first[0].with_changes(leading_lines=nodes[0].leading_lines)
                 nodes[0] = nodes[0].with_changes(leading_lines=[])
             return cst.FlattenSentinel([*first, *nodes, *last])
         return updated_node
+
+    def _mark(self, original_node, updated_node, texts: list[str]):
+        """Add the markers not there yet (wrapped to the line length; one-line markers of older runs count)."""
+        present = marker_texts(line.comment.value if line.comment else None for line in updated_node.leading_lines)
+        if original_node is self.first:
+            present |= self.header
+        room = self.width - len(self.indents[-1])
+        new = [cst.EmptyLine(comment=cst.Comment(line)) for text in texts if text not in present for line in marker_lines(text, room)]
+        if new:
+            updated_node = updated_node.with_changes(leading_lines=[*updated_node.leading_lines, *new])
+        return updated_node
+
+    def _lay_out(self, nodes: list, kept: frozenset[str] = frozenset()) -> list:
+        return lay_out_all(nodes, indent=self.indents[-1], unit=self.unit, width=self.width, kept=kept)
 
 
 def _imported_modules(module: cst.Module) -> set[str]:
@@ -196,36 +233,8 @@ def _has_import(module: cst.Module, name: str, present: set[str]) -> bool:
     return False
 
 
-def _first_import(body: list) -> int | None:
-    for index, statement in enumerate(body):
-        if not _is_import_or_docstring(statement, index):
-            return None
-        small = statement.body[0]
-        if isinstance(small, cst.Import):
-            return index
-        if isinstance(small, cst.ImportFrom) and not (isinstance(small.module, cst.Name) and small.module.value == "__future__"):
-            return index
-    return None
-
-
-def _imported_name(statement: cst.SimpleStatementLine) -> str:
-    return dotted_name(statement.body[0].names[0].name) or ""  # type: ignore[attr-defined]
-
-
-def _sorted_position(body: list, first: int, name: str) -> int:
-    """Within the run of plain ``import x`` lines starting at ``first``, where ``import name`` sorts."""
-    at = first
-    while at < len(body) and isinstance(body[at], cst.SimpleStatementLine) and isinstance(body[at].body[0], cst.Import):
-        if at > first and body[at].leading_lines:
-            break  # a blank line ends the group
-        if _imported_name(body[at]) > name:
-            break
-        at += 1
-    return at
-
-
-def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, str]) -> cst.Module:
-    """New imports after the existing ones; prelude code (keyed by the name it defines) after those."""
+def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, str], width: int) -> cst.Module:
+    """New imports into their groups; prelude code (keyed by the name it defines) below the imports."""
     body = list(module.body)
     position = 0
     for index, statement in enumerate(body):
@@ -234,35 +243,23 @@ def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, st
         elif index > position:
             break
     present = _imported_modules(module)
+    for name in imports:
+        if not _has_import(module, name, present):
+            at = placement.place(body, cst.parse_statement(_import_line(name) + "\n"), position)
+            position = max(position, at) + 1
     defined = _module_names(module)
-    wanted = [name for name in imports if not _has_import(module, name, present)]
-    plain = [name for name in wanted if not name.startswith("from ")]
-    missing = [cst.parse_statement(_import_line(name) + "\n") for name in plain if name not in THIRD_PARTY]
-    later = [cst.parse_statement(_import_line(name) + "\n") for name in plain if name in THIRD_PARTY]
-    later += [cst.parse_statement(_import_line(name) + "\n") for name in wanted if name.startswith("from ")]
-    if missing:  # standard-library imports go with the first plain imports, in name order
-        first = _first_import(body)
-        if first is not None:
-            for statement in missing:
-                at = _sorted_position(body, first, _imported_name(statement))
-                if at == first:  # it becomes the first import: it takes over the blank lines above
-                    statement = statement.with_changes(leading_lines=body[first].leading_lines)
-                    body[first] = body[first].with_changes(leading_lines=[])
-                body.insert(at, statement)
-                position += 1
-            missing = []
-    new: list[cst.CSTNode] = list(missing) + later  # third-party imports after the existing ones
+    new: list[cst.CSTNode] = []
     blocks = [code for key, code in prelude.items() if key not in defined]
-    for number, code in enumerate(blocks):
+    for code in blocks:
         parsed = cst.parse_module(code).body
         first = parsed[0]
-        lines = [cst.EmptyLine(), cst.EmptyLine()] if position or new or number else []
+        lines = [cst.EmptyLine(), cst.EmptyLine()] if position or new else []
         parsed = [first.with_changes(leading_lines=[*lines, *first.leading_lines]), *parsed[1:]]
-        new.extend(parsed)
+        new.extend(lay_out_all(parsed, indent="", unit=module.default_indent, width=width))
     if not new:
         return module.with_changes(body=body)
     following = body[position:]
-    if blocks and following:
+    if following:
         blank = 0
         for line in following[0].leading_lines:
             if line.comment is not None:

@@ -158,7 +158,10 @@ def _collection_query_call(ctx: RuleContext, site: SiteEdits, http: HttpCall, bo
 def _collection_guard_code() -> str:
     return (
         f"def {COLLECTION_GUARD}(value):\n"
-        '    """A collection id that keeps the URL path intact (ionos-migrate): no dot segment, "/" or control."""\n'
+        '    """A collection id that keeps the URL path intact (ionos-migrate).\n'
+        "\n"
+        '    No dot segment, "/" or control character.\n'
+        '    """\n'
         "    value = str(value)\n"
         f'    if re.search(r"{mapping.UNSAFE_COLLECTION_ID_RE.pattern}", value):\n'
         '        raise ValueError(f"not a collection id: {value!r}")\n'
@@ -168,10 +171,15 @@ def _collection_guard_code() -> str:
 
 def _rag_helper_code() -> str:
     context, query = json.dumps(mapping.RAG_PLACEHOLDER_CONTEXT), json.dumps(mapping.RAG_PLACEHOLDER_QUERY)
-    return (
+    return (  # fits 88 columns; for a shorter line length the layout pass splits it further
         f"def {RAG_HELPER}(text, query, context):\n"
-        '    """The legacy server-side RAG prompt (ionos-migrate): fill the placeholders, else a system message."""\n'
+        '    """The legacy server-side RAG prompt (ionos-migrate).\n'
+        "\n"
+        "    The placeholders filled in, else the context as a system message.\n"
+        '    """\n'
         f"    if {context} in text or {query} in text:\n"
-        f'        return [{{"role": "user", "content": text.replace({context}, context).replace({query}, query)}}]\n'
+        f"        text = text.replace({context}, context)\n"
+        f"        text = text.replace({query}, query)\n"
+        '        return [{"role": "user", "content": text}]\n'
         '    return [{"role": "system", "content": context}, {"role": "user", "content": text}]\n'
     )

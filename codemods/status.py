@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from .body import code
-from .edits import MARKER, SiteEdits
+from .edits import SiteEdits, without_markers
 from .resolve import ModuleIndex, dotted_name
 
 STATUS_ERROR = "openai.APIStatusError"
@@ -181,7 +181,7 @@ class StatusChecks:
 
 def _without_markers(lines) -> list:
     """The call's comments move onto the try, without the ``# ionos-migrate:`` marker of an earlier run."""
-    return [line for line in lines if not (line.comment is not None and line.comment.value.startswith(MARKER))]
+    return without_markers(lines)
 
 
 def _assigns(statement: cst.CSTNode | None, name: str, value: cst.BaseExpression) -> bool:

@@ -11,7 +11,7 @@ from .body import (
     field_comments,
 )
 from .core import RuleContext, SiteError
-from .edits import MARKER, SiteEdits
+from .edits import SiteEdits, without_markers
 from .resolve import Scope
 from .sdk import (
     Client,
@@ -119,8 +119,7 @@ def _write_urlopen(ctx: RuleContext, site: SiteEdits, opening: UrlOpening, call:
     comments = []
     if opening.request_statement is not None:
         comments = [  # an earlier run's marker goes: the site is migrated now
-            line for line in opening.request_statement.leading_lines
-            if line.comment is not None and not line.comment.value.startswith(MARKER)
+            line for line in without_markers(opening.request_statement.leading_lines) if line.comment is not None
         ]
         site.remove(opening.request_statement)
     site.gone += [opening.request_statement or opening.call, opening.call]

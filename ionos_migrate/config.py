@@ -1,7 +1,9 @@
 """``[tool.ionos-migrate]`` in the scanned project's ``pyproject.toml``.
 
 Same keys as the command-line flags (dashes or underscores), ``models`` as a
-table. Flags win over the file.
+table. Flags win over the file. The project's line length (``[tool.ruff]``, else
+``[tool.black]`` ``line-length``; 88 without either) is the width rewritten
+code is laid out to.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 TABLE = "ionos-migrate"
+DEFAULT_LINE_LENGTH = 88
 
 
 # The flags' names (DESIGN.md: same keys as the flags), plus the models table and
@@ -38,6 +41,7 @@ class ConfigError(ValueError):
 class ProjectConfig:
     path: Path | None = None  # the pyproject.toml it came from
     values: dict[str, Any] = field(default_factory=dict)
+    line_length: int = DEFAULT_LINE_LENGTH
 
     @property
     def root(self) -> Path | None:
@@ -76,7 +80,19 @@ def load_project_config(paths: Iterable[Path]) -> ProjectConfig:
         known = ", ".join(sorted(key.replace("_", "-") for key in KNOWN_KEYS))
         named = ", ".join(_with_suggestion(key) for key in unknown)
         raise ConfigError(f"{path}: [tool.{TABLE}] has unknown key(s) {named}; known: {known}")
-    return ProjectConfig(path, values)
+    return ProjectConfig(path, values, _line_length(path, data.get("tool", {})))
+
+
+def _line_length(path: Path, tools: dict) -> int:
+    """The formatter's ``line-length``: ruff's, else black's, else 88."""
+    for tool in ("ruff", "black"):
+        table = tools.get(tool)
+        if isinstance(table, dict) and "line-length" in table:
+            value = table["line-length"]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{path}: [tool.{tool}] line-length must be a positive whole number, not {value!r}")
+            return value
+    return DEFAULT_LINE_LENGTH
 
 
 def _with_suggestion(key: str) -> str:

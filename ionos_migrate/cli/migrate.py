@@ -114,7 +114,7 @@ def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model
             shard=parse_shard(shard) if shard else None,
         )
         context = MigrationContext(model_map=load_model_map(config, model_map_file),
-                                   target=target or _target(config))
+                                   target=target or _target(config), line_length=config.line_length)
         selection = _selection(config, select, ignore)
         fmt = format_for(report_path, report_format) if report_path else None
         if report_path and not report_path.resolve().parent.is_dir():

@@ -45,7 +45,10 @@ def test_unknown_uuid_marker_names_the_model_map():
     result = run(source)
     (finding,) = result.findings
     assert finding.status == "manual"
-    assert "# ionos-migrate: unknown model id 11111111-2222-3333-4444-555555555555; add it to [tool.ionos-migrate.models]" in result.code
+    assert (
+        "    # ionos-migrate: unknown model id 11111111-2222-3333-4444-555555555555; add it to\n"
+        "    #   [tool.ionos-migrate.models]\n"
+    ) in result.code
 
 
 def test_user_map_entry_is_used_and_named_in_the_finding():
@@ -69,15 +72,19 @@ def test_bundled_entry_and_missing_length_are_reported():
 def test_option_values_coerced_or_wrapped_per_compat():
     result = run(site(options='{"max_length": "300", "temperature": t, "top_p": str(p), "top_k": "40", "repetition_penalty": 1.1}'))
     assert (
-        '"max_tokens": 300, "temperature": float(t), "top_p": float(p), "top_k": 40, "repetition_penalty": 1.1'
-        in result.code
-    )
+        '            "max_tokens": 300,\n'
+        '            "temperature": float(t),\n'
+        '            "top_p": float(p),\n'
+        '            "top_k": 40,\n'
+        '            "repetition_penalty": 1.1,\n'
+        "        },\n"
+    ) in result.code
     assert "'top_k' is not an OpenAI field" in result.findings[0].message
 
 
 def test_option_set_to_none_is_dropped_as_compat_does():
     result = run(site(options='{"max_length": "10", "top_k": None}'))
-    assert '"max_tokens": 10}' in result.code and "top_k" not in result.code
+    assert '"max_tokens": 10,\n        },' in result.code and "top_k" not in result.code
 
 
 def test_invalid_literal_option_is_manual():
@@ -226,11 +233,21 @@ def test_sdk_client_from_a_module_token_that_may_be_none():
     source = sdk_site('TOKEN = os.getenv("IONOS_API_TOKEN")\nHEADERS = {"Authorization": f"Bearer {TOKEN}"}')
     result = run(source, OPENAI)
     assert result.findings[0].status == "migrated"
-    assert 'ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=TOKEN or "")' in result.code
+    assert (
+        "ionos_client = OpenAI(\n"
+        '    base_url="https://openai.inference.de-txl.ionos.com/v1",\n'
+        '    api_key=TOKEN or "",\n'
+        ")\n"
+    ) in result.code
     assert result.code.index("HEADERS = ") < result.code.index("ionos_client = ")  # created after what it needs
     assert (
-        'r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", '
-        'messages=[{"role": "user", "content": prompt}], max_tokens=10, extra_body={"top_k": 3}, timeout=9)'
+        "    r = ionos_client.chat.completions.create(\n"
+        '        model="meta-llama/Llama-3.3-70B-Instruct",\n'
+        '        messages=[{"role": "user", "content": prompt}],\n'
+        "        max_tokens=10,\n"
+        '        extra_body={"top_k": 3},\n'
+        "        timeout=9,\n"
+        "    )\n"
     ) in result.code
     assert "return r.choices[0].message.content" in result.code
     assert "import requests" not in result.code and "from openai import OpenAI" in result.code
@@ -283,7 +300,14 @@ def test_keyword_only_body_parameter_is_read_from_the_callers():
     result = run(_body_parameter_site("*, payload"))
     (finding,) = result.findings
     assert finding.status == "migrated"
-    assert 'send(payload={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": "hi"}]})' in result.code
+    assert (
+        "send(\n"
+        "    payload={\n"
+        '        "model": "meta-llama/Llama-3.3-70B-Instruct",\n'
+        '        "messages": [{"role": "user", "content": "hi"}],\n'
+        "    }\n"
+        ")\n"
+    ) in result.code
 
 
 def test_starred_body_parameter_is_manual_not_a_crash():

@@ -37,8 +37,14 @@ def test_each_caller_body_becomes_sdk_arguments_with_extra_body():
     assert result.findings[0].status == "migrated"
     assert "    r = ionos_client.chat.completions.create(**payload, timeout=10)\n    return r\n" in result.code
     assert (
-        '    return query({"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], '
-        '"max_tokens": 5, "extra_body": {"top_k": 3}}).choices[0].message.content\n'
+        "    return query(\n"
+        "        {\n"
+        '            "model": "meta-llama/Llama-3.3-70B-Instruct",\n'
+        '            "messages": [{"role": "user", "content": prompt}],\n'
+        '            "max_tokens": 5,\n'
+        '            "extra_body": {"top_k": 3},\n'
+        "        }\n"
+        "    ).choices[0].message.content\n"
     ) in result.code
 
 

@@ -53,8 +53,10 @@ def test_a_helper_that_only_sends_is_bypassed_by_the_sdk_call(helper):
     result = migrate(module(helper))
     assert site(result).status == "migrated"
     assert (
-        '    answer = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", '
-        'messages=[{"role": "user", "content": prompt}])\n'
+        "    answer = ionos_client.chat.completions.create(\n"
+        '        model="meta-llama/Llama-3.3-70B-Instruct",\n'
+        '        messages=[{"role": "user", "content": prompt}],\n'
+        "    )\n"
         "    return answer.choices[0].message.content\n"
     ) in result.code
     assert helper in result.code  # the helper stays for other callers
@@ -64,7 +66,7 @@ def test_the_helpers_timeout_comes_along():
     helper = "def send(url, payload):\n    return requests.post(url, json=payload, headers=HEADERS, timeout=12).json()\n"
     result = migrate(module(helper))
     assert site(result).status == "migrated"
-    assert "messages=[{\"role\": \"user\", \"content\": prompt}], timeout=12)\n    return answer.choices" in result.code
+    assert 'messages=[{"role": "user", "content": prompt}],\n        timeout=12,\n    )\n    return answer.choices' in result.code
 
 
 @pytest.mark.parametrize(

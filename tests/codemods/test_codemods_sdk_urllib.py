@@ -14,7 +14,17 @@ from ionos_migrate.compat.model_map import ModelMap
 URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"
 OPENAI = MigrationContext(ModelMap.bundled(), target="openai")
 HEADERS = '{"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}'
-CREATE = 'ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}]'
+CLIENT = (  # laid out to the default line length, one argument a line
+    "    ionos_client = OpenAI(\n"
+    '        base_url="https://openai.inference.de-txl.ionos.com/v1",\n'
+    '        api_key=os.environ["IONOS_API_TOKEN"],\n'
+    "    )\n"
+)
+CREATE = (
+    "ionos_client.chat.completions.create(\n"
+    '        model="meta-llama/Llama-3.3-70B-Instruct",\n'
+    '        messages=[{"role": "user", "content": prompt}],\n'
+)
 
 
 def migrate(source: str):
@@ -42,9 +52,8 @@ def test_with_urlopen_becomes_the_call_and_the_request_goes():
     assert result.findings[0].status == "migrated"
     assert "urllib" not in result.code.replace("import urllib.request\n", "") and "import urllib.request" not in result.code
     assert (
-        "    # the request\n"
-        "    ionos_client = OpenAI(base_url=\"https://openai.inference.de-txl.ionos.com/v1\", api_key=os.environ[\"IONOS_API_TOKEN\"])\n"
-        f"    resp = {CREATE}, timeout=5)\n"
+        f"    # the request\n{CLIENT}"
+        f"    resp = {CREATE}        timeout=5,\n    )\n"
         "    return resp.choices[0].message.content\n"
     ) in result.code
 
@@ -56,7 +65,7 @@ def test_urlopen_outside_a_with_is_replaced_in_place():
     )
     result = migrate(source)
     assert result.findings[0].status == "migrated"
-    assert f"    return {CREATE}).choices[0].message.content\n" in result.code
+    assert f"{CLIENT}    return {CREATE}    ).choices[0].message.content\n" in result.code
     assert "request = " not in result.code
 
 

@@ -175,7 +175,7 @@ def test_a_run_time_base_is_read_through_the_generated_helper_and_named():
     )
     result, found = findings(source, context)
     assert found == [(9, "migrated", "ionos-predictions")]
-    assert 'requests.post(ionos_openai_base(API_URL) + "/chat/completions"' in result.code
+    assert 'requests.post(\n        ionos_openai_base(API_URL) + "/chat/completions",\n' in result.code
     assert "def ionos_openai_base(base):" in result.code
     [finding] = result.findings
     assert "IONOS_API_URL" in finding.message and ".env:2" in finding.message

@@ -51,8 +51,10 @@ def test_failure_branch_that_raises_gets_the_status_from_the_error():
     assert result.findings[0].status == "migrated"
     assert (
         "    try:\n"
-        "        r = ionos_client.chat.completions.create(model=\"meta-llama/Llama-3.3-70B-Instruct\", "
-        'messages=[{"role": "user", "content": prompt}])\n'
+        "        r = ionos_client.chat.completions.create(\n"
+        '            model="meta-llama/Llama-3.3-70B-Instruct",\n'
+        '            messages=[{"role": "user", "content": prompt}],\n'
+        "        )\n"
         "    except openai.APIStatusError as error:\n"
         '        raise RuntimeError(f"IONOS answered {error.status_code}")\n'
         "    return r.choices[0].message.content\n"

@@ -11,7 +11,11 @@ async def generate(prompt):
     async with aiohttp.ClientSession(headers=headers) as session:
         async with session.post(  # legacy: predictions call
             "https://openai.inference.de-txl.ionos.com/v1/chat/completions",  # legacy: predictions URL
-            json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 100},  # legacy: request body
+            json={  # legacy: request body
+                "model": "meta-llama/Llama-3.3-70B-Instruct",
+                "messages": [{"role": "user", "content": prompt}],
+                "max_tokens": 100,
+            },
         ) as resp:
             resp.raise_for_status()
             data = await resp.json()

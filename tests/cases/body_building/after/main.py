@@ -9,24 +9,51 @@ HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}", "Content-
 
 def nested(prompt, max_len=300):
     # the options first, then the properties, then the payload
-    payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": int(max_len), "temperature": 0.7}  # legacy: request body
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", data=json.dumps(payload), headers=HEADERS)  # legacy: predictions call
+    payload = {  # legacy: request body
+        "model": "meta-llama/Llama-3.3-70B-Instruct",
+        "messages": [{"role": "user", "content": prompt}],
+        "max_tokens": int(max_len),
+        "temperature": 0.7,
+    }
+    r = requests.post(  # legacy: predictions call
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        data=json.dumps(payload),
+        headers=HEADERS,
+    )
     r.raise_for_status()
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 def build_payload(prompt):
-    return {"messages": [{"role": "user", "content": prompt}], "max_tokens": 50, "top_p": 0.9}  # legacy: request body
+    return {  # legacy: request body
+        "messages": [{"role": "user", "content": prompt}],
+        "max_tokens": 50,
+        "top_p": 0.9,
+    }
 
 
 def from_helper(prompt):
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", **build_payload(prompt)}, headers=HEADERS)  # legacy: predictions call
+    r = requests.post(  # legacy: predictions call
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        json={"model": "meta-llama/Llama-3.3-70B-Instruct", **build_payload(prompt)},
+        headers=HEADERS,
+    )
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 def numbers_and_variables(prompt, temperature):
     limit = 42
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": int(limit), "temperature": float(temperature), "top_p": 0.5}, headers=HEADERS)  # legacy: predictions call with body
+    r = requests.post(  # legacy: predictions call with body
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": int(limit),
+            "temperature": float(temperature),
+            "top_p": 0.5,
+        },
+        headers=HEADERS,
+    )
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 

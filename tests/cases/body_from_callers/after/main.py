@@ -7,18 +7,33 @@ HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
 
 
 def query_ionos(payload):
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json=payload, headers=HEADERS)  # legacy: predictions call
+    r = requests.post(  # legacy: predictions call
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        json=payload,
+        headers=HEADERS,
+    )
     r.raise_for_status()
     return r.json()
 
 
 def summarise(text):
-    payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": f"Summarise: {text}"}], "max_tokens": 100}  # legacy: request body
+    payload = {  # legacy: request body
+        "model": "meta-llama/Llama-3.3-70B-Instruct",
+        "messages": [{"role": "user", "content": f"Summarise: {text}"}],
+        "max_tokens": 100,
+    }
     return query_ionos(payload)["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 def translate(text):
-    return query_ionos({"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": f"Translate: {text}"}], "max_tokens": 200, "temperature": 0.0})["choices"][0]["message"]["content"]  # legacy: request body and answer read
+    return query_ionos(  # legacy: request body and answer read
+        {
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": f"Translate: {text}"}],
+            "max_tokens": 200,
+            "temperature": 0.0,
+        }
+    )["choices"][0]["message"]["content"]
 
 
 if __name__ == "__main__":

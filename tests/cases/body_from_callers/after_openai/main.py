@@ -1,9 +1,13 @@
 import os
+
 from openai import OpenAI
 
 URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"  # legacy: predictions URL
 HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
-ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+ionos_client = OpenAI(
+    base_url="https://openai.inference.de-txl.ionos.com/v1",
+    api_key=os.environ['IONOS_API_TOKEN'],
+)
 
 
 def query_ionos(payload):
@@ -12,12 +16,23 @@ def query_ionos(payload):
 
 
 def summarise(text):
-    payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": f"Summarise: {text}"}], "max_tokens": 100}  # legacy: request body
+    payload = {  # legacy: request body
+        "model": "meta-llama/Llama-3.3-70B-Instruct",
+        "messages": [{"role": "user", "content": f"Summarise: {text}"}],
+        "max_tokens": 100,
+    }
     return query_ionos(payload).choices[0].message.content  # legacy: answer read
 
 
 def translate(text):
-    return query_ionos({"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": f"Translate: {text}"}], "max_tokens": 200, "temperature": 0.0}).choices[0].message.content  # legacy: request body and answer read
+    return query_ionos(  # legacy: request body and answer read
+        {
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": f"Translate: {text}"}],
+            "max_tokens": 200,
+            "temperature": 0.0,
+        }
+    ).choices[0].message.content
 
 
 if __name__ == "__main__":

@@ -15,7 +15,11 @@ class HubClient:
         return "https://openai.inference.de-txl.ionos.com/v1/chat/completions"  # legacy: predictions URL
 
     def generate(self, prompt, max_tokens=120):
-        payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": int(max_tokens)}  # legacy: request body
+        payload = {  # legacy: request body
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": int(max_tokens),
+        }
         response = self.session.post(self._url(), json=payload)  # legacy: predictions call
         response.raise_for_status()
         return response.json()["choices"][0]["message"]["content"]  # legacy: answer read

@@ -16,8 +16,15 @@ class HubClient:
         return f"{self.BASE}/models/{self.MODEL}/predictions"  # legacy: predictions URL
 
     def generate(self, prompt, max_tokens=120):
-        payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": int(max_tokens)}  # legacy: request body
-        ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+        payload = {  # legacy: request body
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": int(max_tokens),
+        }
+        ionos_client = OpenAI(
+            base_url="https://openai.inference.de-txl.ionos.com/v1",
+            api_key=os.environ['IONOS_API_TOKEN'],
+        )
         response = ionos_client.chat.completions.create(**payload)  # legacy: predictions call
         return response.choices[0].message.content  # legacy: answer read
 

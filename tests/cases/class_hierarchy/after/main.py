@@ -18,7 +18,11 @@ class TextModel(Endpoint):
         return {"messages": [{"role": "user", "content": prompt}], "max_tokens": 35}  # legacy: request body
 
     def ask(self, prompt):
-        r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", **self.body(prompt)}, headers=HEADERS)  # legacy: predictions call
+        r = requests.post(  # legacy: predictions call
+            "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+            json={"model": "meta-llama/Llama-3.3-70B-Instruct", **self.body(prompt)},
+            headers=HEADERS,
+        )
         return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 

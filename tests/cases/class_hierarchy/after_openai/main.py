@@ -1,8 +1,12 @@
 import os
+
 from openai import OpenAI
 
 HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
-ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+ionos_client = OpenAI(
+    base_url="https://openai.inference.de-txl.ionos.com/v1",
+    api_key=os.environ['IONOS_API_TOKEN'],
+)
 
 
 class Endpoint:
@@ -18,7 +22,10 @@ class TextModel(Endpoint):
         return {"messages": [{"role": "user", "content": prompt}], "max_tokens": 35}  # legacy: request body
 
     def ask(self, prompt):
-        r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", **self.body(prompt))  # legacy: predictions call
+        r = ionos_client.chat.completions.create(  # legacy: predictions call
+            model="meta-llama/Llama-3.3-70B-Instruct",
+            **self.body(prompt),
+        )
         return r.choices[0].message.content  # legacy: answer read
 
 

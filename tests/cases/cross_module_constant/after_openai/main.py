@@ -6,15 +6,29 @@ from openai import OpenAI
 
 def ask_directly(prompt):
     headers = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
-    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
-    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=80)  # legacy: predictions call with body
+    ionos_client = OpenAI(
+        base_url="https://openai.inference.de-txl.ionos.com/v1",
+        api_key=os.environ['IONOS_API_TOKEN'],
+    )
+    r = ionos_client.chat.completions.create(  # legacy: predictions call with body
+        model="meta-llama/Llama-3.3-70B-Instruct",
+        messages=[{"role": "user", "content": prompt}],
+        max_tokens=80,
+    )
     return r.choices[0].message.content  # legacy: answer read
 
 
 def ask_through_module(prompt):
     headers = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
-    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
-    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=80)  # legacy: predictions call with body
+    ionos_client = OpenAI(
+        base_url="https://openai.inference.de-txl.ionos.com/v1",
+        api_key=os.environ['IONOS_API_TOKEN'],
+    )
+    r = ionos_client.chat.completions.create(  # legacy: predictions call with body
+        model="meta-llama/Llama-3.3-70B-Instruct",
+        messages=[{"role": "user", "content": prompt}],
+        max_tokens=80,
+    )
     return r.choices[0].message.content  # legacy: answer read
 
 

@@ -22,7 +22,12 @@ class HubLLM:
     def _call(self, prompt):
         url = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"  # legacy: predictions URL
         headers = {"Authorization": f"Bearer {self.token}"}
-        body = {"model": IONOS_LEGACY_MODELS.get(self.model_id, self.model_id), "messages": [{"role": "user", "content": prompt}], "max_tokens": int(self.max_length), "temperature": float(self.temperature)}  # legacy: request body
+        body = {  # legacy: request body
+            "model": IONOS_LEGACY_MODELS.get(self.model_id, self.model_id),
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": int(self.max_length),
+            "temperature": float(self.temperature),
+        }
         r = requests.post(url, headers=headers, json=body)  # legacy: predictions call
         r.raise_for_status()
         return r.json()["choices"][0]["message"]["content"]  # legacy: answer read

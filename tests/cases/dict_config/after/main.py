@@ -12,7 +12,16 @@ CONFIG = {
 def generate(prompt):
     url = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"  # legacy: predictions URL
     headers = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
-    r = requests.post(url, json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 100}, headers=headers, timeout=CONFIG["TIMEOUT"])  # legacy: predictions call with body
+    r = requests.post(  # legacy: predictions call with body
+        url,
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 100,
+        },
+        headers=headers,
+        timeout=CONFIG["TIMEOUT"],
+    )
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 

@@ -29,7 +29,12 @@ def generate(prompt):
     r = requests.post(  # legacy: predictions call
         ionos_openai_base(ENDPOINT) + "/chat/completions",  # legacy: predictions URL
         headers={"Authorization": f"Bearer {TOKEN}"},
-        json={"model": IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID), "messages": [{"role": "user", "content": prompt}], "max_tokens": 90, "temperature": 0.2},  # legacy: request body
+        json={  # legacy: request body
+            "model": IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID),
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 90,
+            "temperature": 0.2,
+        },
     )
     r.raise_for_status()
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read

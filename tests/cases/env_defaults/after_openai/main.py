@@ -1,4 +1,5 @@
 import os
+
 from openai import OpenAI
 
 
@@ -14,8 +15,16 @@ TOKEN = os.environ.get("IONOS_API_TOKEN")
 
 
 def generate(prompt):
-    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=TOKEN)
-    r = ionos_client.chat.completions.create(model=IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID), messages=[{"role": "user", "content": prompt}], max_tokens=90, temperature=0.2)
+    ionos_client = OpenAI(
+        base_url="https://openai.inference.de-txl.ionos.com/v1",
+        api_key=TOKEN,
+    )
+    r = ionos_client.chat.completions.create(
+        model=IONOS_LEGACY_MODELS.get(MODEL_ID, MODEL_ID),
+        messages=[{"role": "user", "content": prompt}],
+        max_tokens=90,
+        temperature=0.2,
+    )
     return r.choices[0].message.content  # legacy: answer read
 
 

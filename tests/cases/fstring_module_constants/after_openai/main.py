@@ -1,5 +1,6 @@
 """Ask the model hub a question (f-string URL from module constants)."""
 import os
+
 import openai
 from openai import OpenAI
 
@@ -15,7 +16,10 @@ def complete(prompt: str) -> str:
         "max_tokens": 200,
         "temperature": 0.1,
     }
-    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=TOKEN)
+    ionos_client = OpenAI(
+        base_url="https://openai.inference.de-txl.ionos.com/v1",
+        api_key=TOKEN,
+    )
     try:
         response = ionos_client.chat.completions.create(**payload, timeout=30)  # legacy: predictions call
     except openai.APIStatusError as error:

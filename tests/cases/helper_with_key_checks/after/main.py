@@ -17,7 +17,14 @@ def call_hub(url, payload):
 
 
 def chat(prompt):
-    result = call_hub("https://openai.inference.de-txl.ionos.com/v1/chat/completions", {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 60})  # legacy: predictions call with body
+    result = call_hub(  # legacy: predictions call with body
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        {
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 60,
+        },
+    )
     if "choices" in result and "content" in result["choices"][0]["message"]:  # legacy: answer key check
         return result["choices"][0]["message"]["content"]  # legacy: answer read
     if "error" in result:

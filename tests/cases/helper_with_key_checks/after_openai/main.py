@@ -17,7 +17,8 @@ def call_hub(url, payload):
 
 
 def chat(prompt):
-    # ionos-migrate: call_hub() does more than send the request; move this call to the openai SDK by hand or use --target http
+    # ionos-migrate: call_hub() does more than send the request; move this call to the
+    #   openai SDK by hand or use --target http
     result = call_hub(CHAT_URL, {"type": "prediction", "properties": {"input": prompt, "options": {"max_length": "60"}}})  # legacy: predictions call with body
     if "properties" in result and "output" in result["properties"]:  # legacy: answer key check
         return result["properties"]["output"]  # legacy: answer read

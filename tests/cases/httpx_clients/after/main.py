@@ -9,7 +9,14 @@ HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
 
 def with_context_manager(prompt):
     with httpx.Client(base_url="https://inference.de-txl.ionos.com", headers=HEADERS) as client:  # legacy: legacy host as base_url
-        r = client.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 40})  # legacy: predictions call with body
+        r = client.post(  # legacy: predictions call with body
+            "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+            json={
+                "model": "meta-llama/Llama-3.3-70B-Instruct",
+                "messages": [{"role": "user", "content": prompt}],
+                "max_tokens": 40,
+            },
+        )
         r.raise_for_status()
         return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
@@ -18,18 +25,40 @@ client = httpx.Client(base_url="https://inference.de-txl.ionos.com/models", head
 
 
 def with_module_client(prompt):
-    r = client.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 40})  # legacy: predictions call with body
+    r = client.post(  # legacy: predictions call with body
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 40,
+        },
+    )
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 def with_function(prompt):
-    r = httpx.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 40}, headers=HEADERS)  # legacy: predictions call with body
+    r = httpx.post(  # legacy: predictions call with body
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 40,
+        },
+        headers=HEADERS,
+    )
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 async def with_async_client(prompt):
     async with httpx.AsyncClient(headers=HEADERS) as session:
-        r = await session.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 40})  # legacy: predictions call with body
+        r = await session.post(  # legacy: predictions call with body
+            "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+            json={
+                "model": "meta-llama/Llama-3.3-70B-Instruct",
+                "messages": [{"role": "user", "content": prompt}],
+                "max_tokens": 40,
+            },
+        )
         return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 

@@ -9,7 +9,13 @@ FLUX = "6cbc28c9-217d-421c-85fb-754d79c61423"  # legacy: model id
 def draw(prompt):
     r = requests.post(  # legacy: predictions call
         "https://openai.inference.de-txl.ionos.com/v1/images/generations",  # legacy: predictions URL
-        json={"model": "black-forest-labs/FLUX.1-schnell", "prompt": prompt, "n": 1, "size": "512x512", "response_format": "b64_json"},  # legacy: request body
+        json={  # legacy: request body
+            "model": "black-forest-labs/FLUX.1-schnell",
+            "prompt": prompt,
+            "n": 1,
+            "size": "512x512",
+            "response_format": "b64_json",
+        },
         headers={"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"},
     )
     r.raise_for_status()

@@ -5,7 +5,16 @@ headers = {"Authorization": "Bearer x"}
 
 
 def ask(prompt):
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", headers=headers, json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 300, "temperature": 0.01})  # legacy: predictions call with body
+    r = requests.post(  # legacy: predictions call with body
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        headers=headers,
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 300,
+            "temperature": 0.01,
+        },
+    )
     r.raise_for_status()
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 

@@ -10,20 +10,42 @@ HEADERS = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
 
 def with_percent(prompt):
     url = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"  # legacy: predictions URL
-    r = requests.post(url, json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 50}, headers=HEADERS)  # legacy: predictions call with body
+    r = requests.post(  # legacy: predictions call with body
+        url,
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 50,
+        },
+        headers=HEADERS,
+    )
     return r.json().get("choices", [{}])[0].get("message", {}).get("content", "")  # legacy: answer read
 
 
 def with_format(prompt):
     url = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"  # legacy: predictions URL
-    r = requests.post(url, json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 50}, headers=HEADERS)  # legacy: predictions call with body
+    r = requests.post(  # legacy: predictions call with body
+        url,
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 50,
+        },
+        headers=HEADERS,
+    )
     return json.loads(r.text)["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 def with_concatenation(prompt, temperature):
     r = requests.post(  # legacy: predictions call
         "https://openai.inference.de-txl.ionos.com/v1/chat/completions",  # legacy: predictions URL
-        json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "temperature": float(temperature), "max_tokens": 64, "top_k": 5},  # legacy: request body
+        json={  # legacy: request body
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "temperature": float(temperature),
+            "max_tokens": 64,
+            "top_k": 5,
+        },
         headers=HEADERS,
     )
     body = r.json()

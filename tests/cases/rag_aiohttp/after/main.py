@@ -6,9 +6,14 @@ import aiohttp
 
 
 def ionos_rag_messages(text, query, context):
-    """The legacy server-side RAG prompt (ionos-migrate): fill the placeholders, else a system message."""
+    """The legacy server-side RAG prompt (ionos-migrate).
+
+    The placeholders filled in, else the context as a system message.
+    """
     if "{{.context}}" in text or "{{.collection_query}}" in text:
-        return [{"role": "user", "content": text.replace("{{.context}}", context).replace("{{.collection_query}}", query)}]
+        text = text.replace("{{.context}}", context)
+        text = text.replace("{{.collection_query}}", query)
+        return [{"role": "user", "content": text}]
     return [{"role": "system", "content": context}, {"role": "user", "content": text}]
 
 
@@ -19,14 +24,27 @@ COLLECTION_ID = "9d1f0c2e-3333-4444-8888-0123456789ab"
 async def answer(question):
     headers = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
     async with aiohttp.ClientSession(headers=headers) as session:
-        async with session.post(f"https://inference.de-txl.ionos.com/collections/{COLLECTION_ID}/query", json={"query": question, "limit": 5}) as _ionos_answer:
+        async with session.post(
+            f"https://inference.de-txl.ionos.com/collections/{COLLECTION_ID}/query",
+            json={"query": question, "limit": 5},
+        ) as _ionos_answer:
             _ionos_hits = await _ionos_answer.json()
         _ionos_context = "\n\n".join(
-            base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
+            base64.b64decode(match["document"]["properties"]["content"]).decode(
+                "utf-8",
+                "replace",
+            )
             for match in _ionos_hits["properties"]["matches"]
         )
-        payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(question, question, _ionos_context), "max_tokens": 120}  # legacy: request body
-        async with session.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json=payload) as resp:  # legacy: predictions call
+        payload = {  # legacy: request body
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": ionos_rag_messages(question, question, _ionos_context),
+            "max_tokens": 120,
+        }
+        async with session.post(  # legacy: predictions call
+            "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+            json=payload,
+        ) as resp:
             data = await resp.json()
             return data["choices"][0]["message"]["content"]  # legacy: answer read
 

@@ -5,9 +5,14 @@ import requests
 
 
 def ionos_rag_messages(text, query, context):
-    """The legacy server-side RAG prompt (ionos-migrate): fill the placeholders, else a system message."""
+    """The legacy server-side RAG prompt (ionos-migrate).
+
+    The placeholders filled in, else the context as a system message.
+    """
     if "{{.context}}" in text or "{{.collection_query}}" in text:
-        return [{"role": "user", "content": text.replace("{{.context}}", context).replace("{{.collection_query}}", query)}]
+        text = text.replace("{{.context}}", context)
+        text = text.replace("{{.collection_query}}", query)
+        return [{"role": "user", "content": text}]
     return [{"role": "system", "content": context}, {"role": "user", "content": text}]
 
 
@@ -17,9 +22,17 @@ HEADERS = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
 
 
 def answer(question):
-    _ionos_hits = requests.post(f"https://inference.de-txl.ionos.com/collections/{COLLECTION_ID}/query", json={"query": question, "limit": 5}, headers=HEADERS, timeout=60).json()
+    _ionos_hits = requests.post(
+        f"https://inference.de-txl.ionos.com/collections/{COLLECTION_ID}/query",
+        json={"query": question, "limit": 5},
+        headers=HEADERS,
+        timeout=60,
+    ).json()
     _ionos_context = "\n\n".join(
-        base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
+        base64.b64decode(match["document"]["properties"]["content"]).decode(
+            "utf-8",
+            "replace",
+        )
         for match in _ionos_hits["properties"]["matches"]
     )
     payload = {
@@ -28,28 +41,67 @@ def answer(question):
         "max_tokens": 500,
     }
     # ask with the collection as context
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json=payload, headers=HEADERS, timeout=60)  # legacy: predictions call
+    r = requests.post(  # legacy: predictions call
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        json=payload,
+        headers=HEADERS,
+        timeout=60,
+    )
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 def answer_with_template(question):
     prompt = "Answer from this context only.\nContext: {{.context}}\nQuestion: {{.collection_query}}"
-    _ionos_hits = requests.post(f"https://inference.de-txl.ionos.com/collections/{COLLECTION_ID}/query", json={"query": (question or prompt), "limit": 5}, headers=HEADERS).json()
+    _ionos_hits = requests.post(
+        f"https://inference.de-txl.ionos.com/collections/{COLLECTION_ID}/query",
+        json={"query": (question or prompt), "limit": 5},
+        headers=HEADERS,
+    ).json()
     _ionos_context = "\n\n".join(
-        base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
+        base64.b64decode(match["document"]["properties"]["content"]).decode(
+            "utf-8",
+            "replace",
+        )
         for match in _ionos_hits["properties"]["matches"]
     )
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(prompt, (question or prompt), _ionos_context), "max_tokens": 500}, headers=HEADERS)  # legacy: predictions call with body
+    r = requests.post(  # legacy: predictions call with body
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": ionos_rag_messages(
+                prompt,
+                (question or prompt),
+                _ionos_context,
+            ),
+            "max_tokens": 500,
+        },
+        headers=HEADERS,
+    )
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 
 def answer_without_query(question):
-    _ionos_hits = requests.post(f"https://inference.de-txl.ionos.com/collections/{COLLECTION_ID}/query", json={"query": question, "limit": 5}, headers=HEADERS).json()
+    _ionos_hits = requests.post(
+        f"https://inference.de-txl.ionos.com/collections/{COLLECTION_ID}/query",
+        json={"query": question, "limit": 5},
+        headers=HEADERS,
+    ).json()
     _ionos_context = "\n\n".join(
-        base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
+        base64.b64decode(match["document"]["properties"]["content"]).decode(
+            "utf-8",
+            "replace",
+        )
         for match in _ionos_hits["properties"]["matches"]
     )
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(question, question, _ionos_context), "max_tokens": 500}, headers=HEADERS)  # legacy: predictions call with body
+    r = requests.post(  # legacy: predictions call with body
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": ionos_rag_messages(question, question, _ionos_context),
+            "max_tokens": 500,
+        },
+        headers=HEADERS,
+    )
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
 

@@ -6,17 +6,28 @@ import requests
 
 
 def ionos_collection_id(value):
-    """A collection id that keeps the URL path intact (ionos-migrate): no dot segment, "/" or control."""
+    """A collection id that keeps the URL path intact (ionos-migrate).
+
+    No dot segment, "/" or control character.
+    """
     value = str(value)
-    if re.search(r"\A\.{0,2}\Z|[/\\\x00-\x1f\x7f]|%(?:2[eEfF]|5[cC]|[01][0-9a-fA-F]|7[fF])", value):
+    if re.search(
+        r"\A\.{0,2}\Z|[/\\\x00-\x1f\x7f]|%(?:2[eEfF]|5[cC]|[01][0-9a-fA-F]|7[fF])",
+        value,
+    ):
         raise ValueError(f"not a collection id: {value!r}")
     return value
 
 
 def ionos_rag_messages(text, query, context):
-    """The legacy server-side RAG prompt (ionos-migrate): fill the placeholders, else a system message."""
+    """The legacy server-side RAG prompt (ionos-migrate).
+
+    The placeholders filled in, else the context as a system message.
+    """
     if "{{.context}}" in text or "{{.collection_query}}" in text:
-        return [{"role": "user", "content": text.replace("{{.context}}", context).replace("{{.collection_query}}", query)}]
+        text = text.replace("{{.context}}", context)
+        text = text.replace("{{.collection_query}}", query)
+        return [{"role": "user", "content": text}]
     return [{"role": "system", "content": context}, {"role": "user", "content": text}]
 
 
@@ -33,15 +44,27 @@ def summarise(question, collection):
     }
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
     try:
-        _ionos_hits = requests.post("https://inference.de-txl.ionos.com/collections/" + ionos_collection_id(collection) + "/query", json={"query": question, "limit": 5}, headers=headers).json()
+        _ionos_hits = requests.post(
+            "https://inference.de-txl.ionos.com/collections/"
+            + ionos_collection_id(collection)
+            + "/query",
+            json={"query": question, "limit": 5},
+            headers=headers,
+        ).json()
         _ionos_context = "\n\n".join(
-            base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")
+            base64.b64decode(match["document"]["properties"]["content"]).decode(
+                "utf-8",
+                "replace",
+            )
             for match in _ionos_hits["properties"]["matches"]
         )
         body["messages"] = ionos_rag_messages(question, question, _ionos_context)
         response = requests.post(endpoint, json=body, headers=headers)  # legacy: predictions call
         if response.status_code == 200:
-            return response.json().get("choices", [{}])[0].get("message", {}).get("content", "")  # legacy: answer read
+            return response.json().get("choices", [{}])[0].get("message", {}).get(  # legacy: answer read
+                "content",
+                "",
+            )
     except requests.RequestException as exc:
         print("request failed:", exc)
     return None

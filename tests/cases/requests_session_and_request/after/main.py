@@ -9,7 +9,14 @@ session.headers.update({"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']
 
 
 def with_session(prompt):
-    r = session.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 70})  # legacy: predictions call with body
+    r = session.post(  # legacy: predictions call with body
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 70,
+        },
+    )
     r.raise_for_status()
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
 
@@ -18,7 +25,11 @@ def with_request(prompt):
     r = requests.request(  # legacy: predictions call
         "POST",
         "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
-        json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 70},  # legacy: request body
+        json={  # legacy: request body
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 70,
+        },
         headers={"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"},
     )
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read

@@ -20,7 +20,11 @@ class Settings:
 def generate(prompt, model_id):
     r = requests.post(  # legacy: predictions call
         "https://openai.inference.de-txl.ionos.com/v1/chat/completions",  # legacy: predictions URL
-        json={"model": IONOS_LEGACY_MODELS.get(model_id, model_id), "messages": [{"role": "user", "content": prompt}], "max_tokens": 25},  # legacy: request body
+        json={  # legacy: request body
+            "model": IONOS_LEGACY_MODELS.get(model_id, model_id),
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 25,
+        },
         headers={"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"},
     )
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
@@ -29,7 +33,11 @@ def generate(prompt, model_id):
 def generate_from_settings(prompt, settings):
     r = requests.post(  # legacy: predictions call
         "https://openai.inference.de-txl.ionos.com/v1/chat/completions",  # legacy: predictions URL
-        json={"model": IONOS_LEGACY_MODELS.get(settings.model_id, settings.model_id), "messages": [{"role": "user", "content": prompt}], "max_tokens": 25},  # legacy: request body
+        json={  # legacy: request body
+            "model": IONOS_LEGACY_MODELS.get(settings.model_id, settings.model_id),
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 25,
+        },
         headers={"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"},
     )
     return r.json()["choices"][0]["message"]["content"]  # legacy: answer read

@@ -20,7 +20,14 @@ def new_style(prompt):
 
 
 def old_style(prompt):
-    answer = send("https://openai.inference.de-txl.ionos.com/v1/chat/completions", {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 20})  # legacy: predictions call with body
+    answer = send(  # legacy: predictions call with body
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        {
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 20,
+        },
+    )
     return answer["choices"][0]["message"]["content"]  # legacy: answer read
 
 

@@ -8,7 +8,16 @@ HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
 
 
 def ask_ok(prompt):
-    r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 40}, headers=HEADERS, timeout=30)  # legacy: predictions call with body
+    r = requests.post(  # legacy: predictions call with body
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 40,
+        },
+        headers=HEADERS,
+        timeout=30,
+    )
     if r.ok:
         answer = r.json()
         return answer["choices"][0]["message"]["content"]  # legacy: answer read
@@ -19,7 +28,15 @@ def ask_ok(prompt):
 
 def ask_guarded(prompt):
     try:
-        r = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}]}, headers=HEADERS, timeout=30)  # legacy: predictions call with body
+        r = requests.post(  # legacy: predictions call with body
+            "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+            json={
+                "model": "meta-llama/Llama-3.3-70B-Instruct",
+                "messages": [{"role": "user", "content": prompt}],
+            },
+            headers=HEADERS,
+            timeout=30,
+        )
         r.raise_for_status()
         return r.json()["choices"][0]["message"]["content"]  # legacy: answer read
     except requests.RequestException as exc:
@@ -27,7 +44,15 @@ def ask_guarded(prompt):
 
 
 def ask_with_token(prompt, token):
-    response = requests.post("https://openai.inference.de-txl.ionos.com/v1/chat/completions", json={"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 25}, headers={"Authorization": f"Bearer {token}"})  # legacy: predictions call with body
+    response = requests.post(  # legacy: predictions call with body
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        json={
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 25,
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
     if response.status_code != 200:
         raise RuntimeError(f"IONOS answered {response.status_code}")
     return response.json()["choices"][0]["message"]["content"]  # legacy: answer read

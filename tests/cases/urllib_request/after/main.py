@@ -6,7 +6,11 @@ MODEL_ID = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 
 
 def generate(prompt):
-    payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 100}  # legacy: request body
+    payload = {  # legacy: request body
+        "model": "meta-llama/Llama-3.3-70B-Instruct",
+        "messages": [{"role": "user", "content": prompt}],
+        "max_tokens": 100,
+    }
     req = urllib.request.Request(  # legacy: predictions request
         "https://openai.inference.de-txl.ionos.com/v1/chat/completions",  # legacy: predictions URL
         data=json.dumps(payload).encode("utf-8"),

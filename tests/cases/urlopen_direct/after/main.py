@@ -14,14 +14,28 @@ def opener():
 
 
 def model_names():
-    with urllib.request.urlopen("https://openai.inference.de-txl.ionos.com/v1/models") as resp:  # legacy: models list call
+    with urllib.request.urlopen(  # legacy: models list call
+        "https://openai.inference.de-txl.ionos.com/v1/models"
+    ) as resp:
         return sorted(m["id"] for m in json.loads(resp.read())["data"])  # legacy: models list read
 
 
 def ask(prompt):
-    data = json.dumps({"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "max_tokens": 33}).encode("utf-8")  # legacy: request body
-    with urllib.request.urlopen("https://openai.inference.de-txl.ionos.com/v1/chat/completions", data=data, timeout=30) as resp:  # legacy: predictions call
-        return json.loads(resp.read().decode("utf-8"))["choices"][0]["message"]["content"]  # legacy: answer read
+    data = json.dumps(  # legacy: request body
+        {
+            "model": "meta-llama/Llama-3.3-70B-Instruct",
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 33,
+        }
+    ).encode("utf-8")
+    with urllib.request.urlopen(  # legacy: predictions call
+        "https://openai.inference.de-txl.ionos.com/v1/chat/completions",
+        data=data,
+        timeout=30,
+    ) as resp:
+        return json.loads(  # legacy: answer read
+            resp.read().decode("utf-8")
+        )["choices"][0]["message"]["content"]
 
 
 if __name__ == "__main__":

@@ -14,14 +14,18 @@ def opener():
 
 
 def model_names():
-    # ionos-migrate: urlopen() with a URL string sends no Authorization header of its own (an installed opener's?); build the openai client by hand or use --target http
+    # ionos-migrate: urlopen() with a URL string sends no Authorization header of its
+    #   own (an installed opener's?); build the openai client by hand or use --target
+    #   http
     with urllib.request.urlopen(MODELS) as resp:  # legacy: models list call
         return sorted(m["properties"]["name"] for m in json.loads(resp.read())["items"])  # legacy: models list read
 
 
 def ask(prompt):
     data = json.dumps({"properties": {"input": prompt, "options": {"max_length": "33"}}}).encode("utf-8")  # legacy: request body
-    # ionos-migrate: urlopen() with a URL string sends no Authorization header of its own (an installed opener's?); build the openai client by hand or use --target http
+    # ionos-migrate: urlopen() with a URL string sends no Authorization header of its
+    #   own (an installed opener's?); build the openai client by hand or use --target
+    #   http
     with urllib.request.urlopen(PREDICT, data=data, timeout=30) as resp:  # legacy: predictions call
         return json.loads(resp.read().decode("utf-8"))["properties"]["output"]  # legacy: answer read
 

@@ -11,7 +11,10 @@ class Gateway:
         self.token = os.environ["LLM_TOKEN"]
 
     def send(self, prompt: str) -> tuple[str, tuple]:
-        # ionos-migrate: a legacy request body ({"properties": {"input": ...}}): the request (requests.post(f"{self.base_url}/completions", json=body, ...) is not one the tool can follow to a rewrite (its URL, body or answer is built where the tool cannot see it); see the ionos-migrate report
+        # ionos-migrate: a legacy request body ({"properties": {"input": ...}}): the
+        #   request (requests.post(f"{self.base_url}/completions", json=body, ...) is
+        #   not one the tool can follow to a rewrite (its URL, body or answer is built
+        #   where the tool cannot see it); see the ionos-migrate report
         body = {"properties": {"input": prompt, "options": {"max_length": "64"}}}  # legacy: request body
         r = requests.post(f"{self.base_url}/completions", json=body, headers={"Authorization": f"Bearer {self.token}"})  # legacy: the call that sends the legacy body
         raw = r.json()

@@ -12,7 +12,9 @@ class BaseLLMClient:
         self.timeout = timeout
 
     def _endpoint(self) -> str:
-        # ionos-migrate: part of one legacy call split over clients/ionos.py, core/base.py, main.py; rewrite every piece together, by hand (see the ionos-migrate report)
+        # ionos-migrate: part of one legacy call split over clients/ionos.py,
+        #   core/base.py, main.py; rewrite every piece together, by hand (see the
+        #   ionos-migrate report)
         return "/predictions"  # legacy: predictions path
 
     def _headers(self) -> dict:
@@ -26,7 +28,9 @@ class BaseLLMClient:
 
     def call(self, message: str) -> dict:
         path = self._endpoint()
-        # ionos-migrate: part of one legacy call split over clients/ionos.py, core/base.py, main.py; rewrite every piece together, by hand (see the ionos-migrate report)
+        # ionos-migrate: part of one legacy call split over clients/ionos.py,
+        #   core/base.py, main.py; rewrite every piece together, by hand (see the
+        #   ionos-migrate report)
         resp = requests.post(  # legacy: the request
             f"{self.base_url}/{path.lstrip('/')}",  # legacy: URL built from the predictions path
             data=json.dumps(self._build_payload(message)),  # legacy: request body

@@ -26,7 +26,10 @@ class ChatClient:
 
     def complete(self, prompt: str) -> str:
         payload = {
-            "model": IONOS_LEGACY_MODELS.get(self.config.model_id, self.config.model_id),
+            "model": IONOS_LEGACY_MODELS.get(
+                self.config.model_id,
+                self.config.model_id,
+            ),
             "messages": [{"role": "user", "content": prompt}],  # legacy: request body input
             "temperature": float(self.config.temperature),
             "max_tokens": 200,

@@ -2,7 +2,8 @@ import os
 
 IONOS_ENDPOINT = os.getenv("IONOS_ENDPOINT", "https://inference.de-txl.ionos.com/models")  # legacy: base URL
 
-# ionos-migrate: the retired URL https://inference.de-txl.ionos.com/models: no request the tool can follow uses this here; see the ionos-migrate report
+# ionos-migrate: the retired URL https://inference.de-txl.ionos.com/models: no request
+#   the tool can follow uses this here; see the ionos-migrate report
 PROVIDERS = {
     "ionos": {
         "API_BASE": "https://inference.de-txl.ionos.com/models",  # legacy: base URL

@@ -27,7 +27,11 @@ async def ask(client: httpx.AsyncClient, question: str, model_id: str = MODEL_ID
     response = await client.post(  # legacy: predictions call
         url,
         headers={"Authorization": f"Bearer {API_TOKEN}"},
-        json={"model": IONOS_LEGACY_MODELS.get(model_id, model_id), "messages": [{"role": "user", "content": question}], "max_tokens": int(MAX_TOKENS)},  # legacy: request body
+        json={  # legacy: request body
+            "model": IONOS_LEGACY_MODELS.get(model_id, model_id),
+            "messages": [{"role": "user", "content": question}],
+            "max_tokens": int(MAX_TOKENS),
+        },
     )
     response.raise_for_status()
     text = response.json().get("choices", [{}])[0].get("message", {}).get("content", "")  # legacy: answer read

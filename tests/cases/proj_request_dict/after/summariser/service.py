@@ -8,7 +8,8 @@ class SummaryService:
         self.token = token
 
     def _prepare(self, text: str) -> dict:
-        # ionos-migrate: a legacy request body ({"properties": {"input": ...}}): no request the tool can follow uses this here; see the ionos-migrate report
+        # ionos-migrate: a legacy request body ({"properties": {"input": ...}}): no
+        #   request the tool can follow uses this here; see the ionos-migrate report
         return {
             "url": f"{self.api_url}/{self.model_id}/predictions",  # legacy: predictions URL
             "headers": {"Authorization": f"Bearer {self.token}"},
@@ -18,7 +19,8 @@ class SummaryService:
     @with_retries(attempts=3)
     async def summarise(self, client, text: str) -> str:
         req = self._prepare(text)
-        # ionos-migrate: the request body (req["payload"]) is not a dict the tool can follow
+        # ionos-migrate: the request body (req["payload"]) is not a dict the tool can
+        #   follow
         resp = await client.post(req["url"], json=req["payload"], headers=req["headers"])  # legacy: the request
         resp.raise_for_status()
         return resp.json()["properties"]["output"]  # legacy: answer read

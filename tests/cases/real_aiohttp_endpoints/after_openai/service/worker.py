@@ -11,7 +11,13 @@ def _headers() -> dict:
 
 
 async def _complete(session: aiohttp.ClientSession, prompt: str) -> tuple:
-    # ionos-migrate: a legacy request body ({"properties": {"input": ...}}); ENDPOINTS (defined in endpoints with a retired URL in it), from another module; a read of the legacy answer (metadata.inputTokens); a read of the legacy answer (metadata.outputTokens); a read of the legacy answer (properties.output): the request (session.post(ENDPOINTS["chat"], json=payload)) is not one the tool can follow to a rewrite (its URL, body or answer is built where the tool cannot see it); see the ionos-migrate report
+    # ionos-migrate: a legacy request body ({"properties": {"input": ...}}); ENDPOINTS
+    #   (defined in endpoints with a retired URL in it), from another module; a read of
+    #   the legacy answer (metadata.inputTokens); a read of the legacy answer
+    #   (metadata.outputTokens); a read of the legacy answer (properties.output): the
+    #   request (session.post(ENDPOINTS["chat"], json=payload)) is not one the tool can
+    #   follow to a rewrite (its URL, body or answer is built where the tool cannot see
+    #   it); see the ionos-migrate report
     payload = {"properties": {"input": prompt, "options": {"max_length": "60", "temperature": "0.3"}}}  # legacy: request body
     async with session.post(ENDPOINTS["chat"], json=payload) as resp:  # legacy: predictions call
         resp.raise_for_status()

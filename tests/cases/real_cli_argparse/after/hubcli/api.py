@@ -21,7 +21,11 @@ def ionos_openai_base(base):
 
 def predict(endpoint: str, model_id: str, token: str, prompt: str, max_length: int) -> str:
     url = ionos_openai_base(endpoint.rstrip('/')) + "/chat/completions"  # legacy: predictions URL
-    payload = {"model": IONOS_LEGACY_MODELS.get(model_id, model_id), "messages": [{"role": "user", "content": prompt}], "max_tokens": int(max_length)}  # legacy: request body
+    payload = {  # legacy: request body
+        "model": IONOS_LEGACY_MODELS.get(model_id, model_id),
+        "messages": [{"role": "user", "content": prompt}],
+        "max_tokens": int(max_length),
+    }
     response = requests.post(url, json=payload, headers={"Authorization": f"Bearer {token}"}, timeout=60)  # legacy: predictions call
     response.raise_for_status()
     return response.json()["choices"][0]["message"]["content"]  # legacy: answer read

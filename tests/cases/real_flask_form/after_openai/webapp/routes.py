@@ -11,7 +11,14 @@ FORM = "<form method=post><input name=modelId><input name=temperature><textarea 
 def index():
     if request.method == "GET":
         return render_template_string(FORM)
-    # ionos-migrate: DEFAULT_MODEL_ID (b18b18de-92c3-466e-81a8-e5df91890091), from another module; a legacy request body ({"properties": {"input": ...}}); CHAT_URL_TEMPLATE (https://inference.de-txl.ionos.com/models/{model_id}/predictions), from another module; a read of the legacy answer (a check for properties); a read of the legacy answer (a check for properties.output); a read of the legacy answer (properties.output): no request the tool can follow uses this here; see the ionos-migrate report
+    # ionos-migrate: DEFAULT_MODEL_ID (b18b18de-92c3-466e-81a8-e5df91890091), from
+    #   another module; a legacy request body ({"properties": {"input": ...}});
+    #   CHAT_URL_TEMPLATE
+    #   (https://inference.de-txl.ionos.com/models/{model_id}/predictions), from another
+    #   module; a read of the legacy answer (a check for properties); a read of the
+    #   legacy answer (a check for properties.output); a read of the legacy answer
+    #   (properties.output): no request the tool can follow uses this here; see the
+    #   ionos-migrate report
     model_id = request.form.get("modelId") or DEFAULT_MODEL_ID
     temperature = request.form.get("temperature") or DEFAULT_TEMPERATURE
     payload = {

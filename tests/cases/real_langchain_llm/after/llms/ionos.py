@@ -49,5 +49,8 @@ class IonosHubLLM(LLM):
         )
         response.raise_for_status()
         data = response.json()
-        self.last_usage = {"prompt": data["usage"]["prompt_tokens"], "completion": data["usage"]["completion_tokens"]}  # legacy: token counts
+        self.last_usage = {  # legacy: token counts
+            "prompt": data["usage"]["prompt_tokens"],
+            "completion": data["usage"]["completion_tokens"],
+        }
         return data["choices"][0]["message"]["content"]  # legacy: answer read

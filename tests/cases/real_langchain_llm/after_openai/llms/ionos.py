@@ -1,7 +1,8 @@
 import os
 
-from .base import LLM
 from openai import OpenAI
+
+from .base import LLM
 
 
 IONOS_LEGACY_MODELS = {
@@ -24,8 +25,20 @@ class IonosHubLLM(LLM):
         return "ionos-model-hub"
 
     def _call(self, prompt: str, stop=None) -> str:
-        ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
-        response = ionos_client.chat.completions.create(model=IONOS_LEGACY_MODELS.get(self.model_id, self.model_id), messages=[{"role": "user", "content": prompt}], max_tokens=int(self.max_new_tokens), temperature=float(self.temperature), timeout=60)
+        ionos_client = OpenAI(
+            base_url="https://openai.inference.de-txl.ionos.com/v1",
+            api_key=os.environ['IONOS_API_TOKEN'],
+        )
+        response = ionos_client.chat.completions.create(
+            model=IONOS_LEGACY_MODELS.get(self.model_id, self.model_id),
+            messages=[{"role": "user", "content": prompt}],
+            max_tokens=int(self.max_new_tokens),
+            temperature=float(self.temperature),
+            timeout=60,
+        )
         data = response
-        self.last_usage = {"prompt": data.usage.prompt_tokens, "completion": data.usage.completion_tokens}  # legacy: token counts
+        self.last_usage = {  # legacy: token counts
+            "prompt": data.usage.prompt_tokens,
+            "completion": data.usage.completion_tokens,
+        }
         return data.choices[0].message.content  # legacy: answer read
