@@ -99,6 +99,9 @@ class MigrationContext:
     model_map: ModelMap
     target: Target = "http"
     project: ProjectIndex = field(default_factory=ProjectIndex)
+    # --target openai: ``max_retries`` of the generated clients. 0 is faithful (the legacy code sent one
+    # request, and the SDK's own default of 2 makes one failing call three); a team may opt into retries.
+    sdk_retries: int = 0
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Callable, Union
 
 import libcst as cst
 
+from .imports import ThirdPartyGroup, merge_openai, place, third_party_group
 from .resolve import dotted_name
 
 MARKER = "# ionos-migrate:"
@@ -44,6 +45,7 @@ class SiteEdits:
     before: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # statement -> code inserted above it
     after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # statement -> code inserted below it
     gone: list[cst.CSTNode] = field(default_factory=list)  # code the rewrite drops: its imports may become unused
+    written: list[str] = field(default_factory=list)  # code written in place of a replaced node: its names stay used
 
     def insert_before(self, statement: cst.CSTNode, code: str) -> None:
         self.before.setdefault(statement, []).append(code)
@@ -74,8 +76,10 @@ class ModuleEdits:
     imports: list[str] = field(default_factory=list)
     before: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
     after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
 
     def commit(self, site: SiteEdits) -> None:
+        self.written.extend(site.written)
         for mine, theirs in ((self.before, site.before), (self.after, site.after)):
             for node, lines in theirs.items():
                 mine.setdefault(node, []).extend(line for line in lines if line not in mine.get(node, []))
@@ -103,10 +107,11 @@ class ModuleEdits:
     def apply(self, module: cst.Module) -> cst.Module:
         if self.empty:
             return module
+        group = third_party_group(module) if self.imports else None  # before the rewrite removes any import
         if self.replace or self.markers or self.before or self.after:
             module = module.visit(_Apply(self, module))
         if self.prelude or self.imports:
-            module = _add_to_module(module, self.imports, self.prelude)
+            module = _add_to_module(module, self.imports, self.prelude, group)
         return module
 
 
@@ -224,8 +229,9 @@ def _sorted_position(body: list, first: int, name: str) -> int:
     return at
 
 
-def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, str]) -> cst.Module:
-    """New imports after the existing ones; prelude code (keyed by the name it defines) after those."""
+def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, str], group: ThirdPartyGroup | None = None) -> cst.Module:
+    """New imports after the existing ones (openai with the third-party ones, codemods/imports.py);
+    prelude code (keyed by the name it defines) after those."""
     body = list(module.body)
     position = 0
     for index, statement in enumerate(body):
@@ -235,7 +241,7 @@ def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, st
             break
     present = _imported_modules(module)
     defined = _module_names(module)
-    wanted = [name for name in imports if not _has_import(module, name, present)]
+    wanted = merge_openai([name for name in imports if not _has_import(module, name, present)])
     plain = [name for name in wanted if not name.startswith("from ")]
     missing = [cst.parse_statement(_import_line(name) + "\n") for name in plain if name not in THIRD_PARTY]
     later = [cst.parse_statement(_import_line(name) + "\n") for name in plain if name in THIRD_PARTY]
@@ -251,7 +257,8 @@ def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, st
                 body.insert(at, statement)
                 position += 1
             missing = []
-    new: list[cst.CSTNode] = list(missing) + later  # third-party imports after the existing ones
+    position = place(module, body, position, later, group)  # third-party imports with the third-party ones
+    new: list[cst.CSTNode] = list(missing)
     blocks = [code for key, code in prelude.items() if key not in defined]
     for number, code in enumerate(blocks):
         parsed = cst.parse_module(code).body

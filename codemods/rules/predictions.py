@@ -96,7 +96,7 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     _check_body_not_shared(ctx, http)
     bodies = _bodies(ctx, http)
     site = SiteEdits()
-    client = sdk_client(ctx, site, http)
+    client = sdk_client(ctx, site, http, legacy.base)
     notes: list[str] = []
     kinds = set()
     for body, sent, scope in bodies:
@@ -116,12 +116,7 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
         remove_inlined(ctx, site, body)
     if len(kinds) != 1:
         raise SiteError("the callers pass bodies for different endpoints (text and image); rewrite by hand")
-    if legacy.base is not None and client is not None and legacy.host_from_default:
-        legacy = replace(legacy, base=None)  # the SDK client is built for the new host, as for a literal URL
-    if legacy.base is not None:
-        if client is not None:
-            raise SiteError("the base URL comes from run time; --target openai does not rewrite such calls yet, "
-                            "--target http does")
+    if legacy.base is not None and client is None:
         site.url = url_expression(ctx, site, http, legacy.base, endpoint)
     else:
         site.url = "" if client else mapping.OPENAI_BASE_URL + endpoint
@@ -133,7 +128,7 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     if client is not None:
         message += f" through the openai SDK ({client.name}); the project now needs the openai package"
     if legacy.base is not None:
-        notes.append(describe(ctx, legacy.base, http.scope))
+        notes.append(describe(ctx, legacy.base, http.scope, client is not None))
     elif legacy.host_from_default:
         notes.append("the legacy URL came from a default value (an environment variable or a parameter); the new URL is written out, so overriding it no longer applies here")
     return site, "; ".join([message, *notes])

@@ -43,7 +43,7 @@ def test_with_urlopen_becomes_the_call_and_the_request_goes():
     assert "urllib" not in result.code.replace("import urllib.request\n", "") and "import urllib.request" not in result.code
     assert (
         "    # the request\n"
-        "    ionos_client = OpenAI(base_url=\"https://openai.inference.de-txl.ionos.com/v1\", api_key=os.environ[\"IONOS_API_TOKEN\"])\n"
+        "    ionos_client = OpenAI(base_url=\"https://openai.inference.de-txl.ionos.com/v1\", api_key=os.environ[\"IONOS_API_TOKEN\"], max_retries=0)\n"
         f"    resp = {CREATE}, timeout=5)\n"
         "    return resp.choices[0].message.content\n"
     ) in result.code

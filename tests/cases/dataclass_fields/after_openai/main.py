@@ -1,5 +1,6 @@
 import os
 from dataclasses import dataclass, field
+
 from openai import OpenAI
 
 
@@ -21,7 +22,7 @@ class HubLLM:
     def _call(self, prompt):
         headers = {"Authorization": f"Bearer {self.token}"}
         body = {"model": IONOS_LEGACY_MODELS.get(self.model_id, self.model_id), "messages": [{"role": "user", "content": prompt}], "max_tokens": int(self.max_length), "temperature": float(self.temperature)}  # legacy: request body
-        ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=self.token)
+        ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=self.token or "no-token", max_retries=0)
         r = ionos_client.chat.completions.create(**body)  # legacy: predictions call
         return r.choices[0].message.content  # legacy: answer read
 

@@ -1,4 +1,5 @@
 import os
+
 from openai import OpenAI
 
 CONFIG = {
@@ -10,7 +11,7 @@ CONFIG = {
 
 def generate(prompt):
     headers = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
-    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ["IONOS_API_TOKEN"])
+    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ["IONOS_API_TOKEN"], max_retries=0)
     r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=100, timeout=CONFIG["TIMEOUT"])  # legacy: predictions call with body
     return r.choices[0].message.content  # legacy: answer read
 

@@ -1,9 +1,10 @@
 import os
+
 from openai import OpenAI
 
 API = os.getenv("IONOS_ENDPOINT", "https://inference.de-txl.ionos.com/models")  # legacy: base URL
 HEADERS = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
-ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ["IONOS_API_TOKEN"])
+ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ["IONOS_API_TOKEN"], max_retries=0)
 
 
 def model_names():

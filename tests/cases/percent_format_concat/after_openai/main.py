@@ -1,10 +1,11 @@
 import os
+
 from openai import OpenAI
 
 BASE = "https://inference.de-txl.ionos.com"  # legacy: legacy host
 MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 HEADERS = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
-ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ["IONOS_API_TOKEN"])
+ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ["IONOS_API_TOKEN"], max_retries=0)
 
 
 def with_percent(prompt):

@@ -27,7 +27,7 @@ async def answer(question):
             for match in _ionos_hits["properties"]["matches"]
         )
         payload = {"model": "meta-llama/Llama-3.3-70B-Instruct", "messages": ionos_rag_messages(question, question, _ionos_context), "max_tokens": 120}  # legacy: request body
-        ionos_async_client = AsyncOpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+        ionos_async_client = AsyncOpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'], max_retries=0)
         resp = await ionos_async_client.chat.completions.create(**payload)
         data = resp
         return data.choices[0].message.content  # legacy: answer read

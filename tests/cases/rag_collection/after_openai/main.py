@@ -1,8 +1,8 @@
 import base64
 import os
 
-import requests
 from openai import OpenAI
+import requests
 
 
 def ionos_rag_messages(text, query, context):
@@ -15,7 +15,7 @@ def ionos_rag_messages(text, query, context):
 URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"  # legacy: predictions URL
 COLLECTION_ID = "7a3c7c2e-1111-4444-8888-123456789abc"
 HEADERS = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
-ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ["IONOS_API_TOKEN"])
+ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ["IONOS_API_TOKEN"], max_retries=0)
 
 
 def answer(question):

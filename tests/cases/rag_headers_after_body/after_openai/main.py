@@ -1,9 +1,9 @@
 import base64
 import os
 
-import requests
 import openai
 from openai import OpenAI
+import requests
 
 
 def ionos_rag_messages(text, query, context):
@@ -15,6 +15,7 @@ def ionos_rag_messages(text, query, context):
 
 MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 TOKEN = os.environ["IONOS_API_TOKEN"]
+ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=TOKEN, max_retries=0)
 
 
 def summarise(question, collection):
@@ -25,7 +26,6 @@ def summarise(question, collection):
     }
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
     try:
-        ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=TOKEN)
         _ionos_hits = requests.post("https://inference.de-txl.ionos.com/collections/" + str(collection) + "/query", json={"query": question, "limit": 5}, headers=headers).json()
         _ionos_context = "\n\n".join(
             base64.b64decode(match["document"]["properties"]["content"]).decode("utf-8", "replace")

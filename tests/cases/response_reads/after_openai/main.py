@@ -1,10 +1,11 @@
 import os
+
 import openai
 from openai import OpenAI
 
 URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"  # legacy: predictions URL
 HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
-ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'], max_retries=0)
 
 
 def send(prompt):

@@ -1,4 +1,5 @@
 import os
+
 from openai import OpenAI
 
 
@@ -17,13 +18,13 @@ class Settings:
 
 
 def generate(prompt, model_id):
-    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'], max_retries=0)
     r = ionos_client.chat.completions.create(model=IONOS_LEGACY_MODELS.get(model_id, model_id), messages=[{"role": "user", "content": prompt}], max_tokens=25)
     return r.choices[0].message.content  # legacy: answer read
 
 
 def generate_from_settings(prompt, settings):
-    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'], max_retries=0)
     r = ionos_client.chat.completions.create(model=IONOS_LEGACY_MODELS.get(settings.model_id, settings.model_id), messages=[{"role": "user", "content": prompt}], max_tokens=25)
     return r.choices[0].message.content  # legacy: answer read
 

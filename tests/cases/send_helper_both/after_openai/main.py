@@ -1,12 +1,12 @@
 import os
 
-import requests
 from openai import OpenAI
+import requests
 
 LEGACY = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"  # legacy: predictions URL
 OPENAI = "https://openai.inference.de-txl.ionos.com/v1/chat/completions"
 HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
-ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'], max_retries=0)
 
 
 def send(url, payload):

@@ -1,13 +1,13 @@
 """Status handling around legacy calls: ok/else, raise_for_status in a try, != 200 with a local token."""
 import os
 
-import requests
 import openai
 from openai import OpenAI
+import requests
 
 URL = "https://inference.de-txl.ionos.com/models/b18b18de-92c3-466e-81a8-e5df91890091/predictions"  # legacy: predictions URL
 HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
-ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'], max_retries=0)
 
 
 def ask_ok(prompt):
@@ -30,7 +30,7 @@ def ask_guarded(prompt):
 
 
 def ask_with_token(prompt, token):
-    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=token)
+    ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=token or "no-token", max_retries=0)
     try:
         response = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=25)  # legacy: predictions call with body
     except openai.APIStatusError as error:

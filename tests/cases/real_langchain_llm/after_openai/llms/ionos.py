@@ -1,7 +1,19 @@
 import os
 
-from .base import LLM
 from openai import OpenAI
+
+from .base import LLM
+
+
+def ionos_openai_base(base):
+    """The new API's base for a base URL of the retired IONOS API (from ionos-migrate).
+
+    The retired host, or no value, becomes the OpenAI-compatible API; any
+    other base is taken to be OpenAI-compatible already and kept.
+    """
+    if not base or "//inference.de-txl.ionos.com" in base:
+        return "https://openai.inference.de-txl.ionos.com/v1"
+    return base.rstrip("/")
 
 
 IONOS_LEGACY_MODELS = {
@@ -24,7 +36,7 @@ class IonosHubLLM(LLM):
         return "ionos-model-hub"
 
     def _call(self, prompt: str, stop=None) -> str:
-        ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=os.environ['IONOS_API_TOKEN'])
+        ionos_client = OpenAI(base_url=ionos_openai_base(self.endpoint), api_key=os.environ['IONOS_API_TOKEN'], max_retries=0)
         response = ionos_client.chat.completions.create(model=IONOS_LEGACY_MODELS.get(self.model_id, self.model_id), messages=[{"role": "user", "content": prompt}], max_tokens=int(self.max_new_tokens), temperature=float(self.temperature), timeout=60)
         data = response
         self.last_usage = {"prompt": data.usage.prompt_tokens, "completion": data.usage.completion_tokens}  # legacy: token counts
