@@ -249,7 +249,7 @@ def _widen(index: ModuleIndex, edits: SiteEdits, handler: cst.ExceptHandler) -> 
     if handler.type is None:
         return
     elements = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
-    names = [_full_name(index, element) for element in elements]
+    names = [full_name(index, element) for element in elements]
     if ANY_ERROR in names:
         return
     for name in names:
@@ -276,7 +276,7 @@ def _widen(index: ModuleIndex, edits: SiteEdits, handler: cst.ExceptHandler) -> 
     edits.imports.add("openai")
 
 
-def _full_name(index: ModuleIndex, node: cst.BaseExpression) -> str:
+def full_name(index: ModuleIndex, node: cst.BaseExpression) -> str:
     """``requests.RequestException`` / ``RequestException`` imported from requests -> its full dotted name."""
     dotted = dotted_name(node) or ""
     head, _, rest = dotted.partition(".")

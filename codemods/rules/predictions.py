@@ -16,6 +16,7 @@ from ionos_migrate.compat import rules as mapping
 
 from .. import shapes
 from ..answer import follow_answer
+from ..error_path import error_answer
 from ..body import (
     BodyError,
     LegacyBody,
@@ -123,6 +124,8 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     tracker = Tracker(ctx.index, ctx.resolver, shape, site, sdk=client is not None)
     follow_answer(ctx, http, tracker)
     notes += tracker.notes
+    if client is not None:
+        notes += error_answer(ctx, site, http, tracker)
     model_text = model.entry.name if model.entry and not model.runtime else f"looked up in {TABLE_NAME} at run time"
     message = f"POST {legacy.display_path} -> /v1{endpoint} (model {model_text})"
     if client is not None:

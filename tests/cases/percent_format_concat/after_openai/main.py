@@ -1,5 +1,6 @@
 import os
 
+import openai
 from openai import OpenAI
 
 BASE = "https://inference.de-txl.ionos.com"  # legacy: legacy host
@@ -9,7 +10,10 @@ ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", a
 
 
 def with_percent(prompt):
-    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=50)  # legacy: predictions call with body
+    try:
+        r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=50)  # legacy: predictions call with body
+    except openai.APIStatusError:
+        return ""
     return (r.choices[0].message.content or "")  # legacy: answer read
 
 

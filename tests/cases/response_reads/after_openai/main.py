@@ -14,7 +14,10 @@ def send(prompt):
 
 
 def with_get_chain(prompt):
-    r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=30)  # legacy: predictions call with body
+    try:
+        r = ionos_client.chat.completions.create(model="meta-llama/Llama-3.3-70B-Instruct", messages=[{"role": "user", "content": prompt}], max_tokens=30)  # legacy: predictions call with body
+    except openai.APIStatusError:
+        return ""
     return (r.choices[0].message.content or "")  # legacy: answer read
 
 
