@@ -54,6 +54,7 @@ class SdkError(Exception):
 class Client:
     name: str  # what the call uses: ``ionos_client``, ``self.ionos_client``
     is_async: bool
+    helper: Optional[object] = None  # a sdk_helper.HelperPlan: the forwarding helper calls the SDK itself
 
 
 @dataclass

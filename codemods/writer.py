@@ -26,6 +26,7 @@ from .sdk import (
     with_block,
 )
 from .sdk_client import find_token, installed_opener, plan_client
+from .sdk_helper import plan_helper, rewrite_helper
 from .sites import HttpCall
 from .status import StatusError, widen_handlers
 
@@ -38,6 +39,12 @@ def sdk_client(ctx: RuleContext, site: SiteEdits, http: HttpCall, base: Dyn | No
     awaited = isinstance(ctx.index.parent(http.call), cst.Await)
     try:
         if http.forwarder is not None and not awaited:
+            try:
+                forwarded_call(ctx, http)  # a helper that only sends: the SDK call takes this call's place
+            except SdkError:
+                plan = plan_helper(ctx, http)  # else the helper itself calls the SDK, or the reason why not
+                client = plan_client(ctx, site, plan.sent, False, base)
+                return Client(client.name, client.is_async, helper=plan)
             return _client_for_helper_call(ctx, site, http, base)
         check_call(http, awaited, opener=http.library == "urlopen" and installed_opener(ctx) is not None)
         aiohttp_block(ctx, http)
@@ -83,7 +90,7 @@ def write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBo
     comments = field_comments(body, fields)
     opening = urllib_opening(ctx, http) if client is not None else None
     options_from = opening.call if opening is not None else None
-    if client is not None and http.forwarder is not None:  # the helper's timeout= comes along
+    if client is not None and http.forwarder is not None and client.helper is None:  # the helper's timeout= comes along
         options_from = forwarded_call(ctx, http).call
     if client is None:
         if body.helper is None:
@@ -91,6 +98,13 @@ def write_body(ctx: RuleContext, site: SiteEdits, http: HttpCall, body: LegacyBo
         else:
             site.set(body.anchor, cst.parse_expression(dict_code(fields[1:], body.anchor, comments)))
             site.set(http.body, cst.parse_expression(f'{{"model": {model_field[0][1]}, **{code(http.body)}}}'))
+        return
+    if client.helper is not None:  # the forwarding helper calls the SDK with the body each caller passes
+        if body.helper is not None:
+            raise SiteError("the body comes from a helper and goes through another; rewrite them together by hand")
+        site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields), body.anchor, comments)))
+        plan = client.helper
+        rewrite_helper(ctx, site, plan, call_code(client, kind, [], plan.sent, spread=plan.body_name))  # type: ignore[attr-defined]
         return
     if body.helper is not None:
         site.set(body.anchor, cst.parse_expression(dict_code(body_dict_fields(fields[1:]), body.anchor, comments)))

@@ -117,18 +117,23 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
         remove_inlined(ctx, site, body)
     if len(kinds) != 1:
         raise SiteError("the callers pass bodies for different endpoints (text and image); rewrite by hand")
+    in_helper = client is not None and client.helper is not None  # the helper calls the SDK, returns the JSON
     if legacy.base is not None and client is None:
         site.url = url_expression(ctx, site, http, legacy.base, endpoint)
     else:
-        site.url = "" if client else mapping.OPENAI_BASE_URL + endpoint
-    tracker = Tracker(ctx.index, ctx.resolver, shape, site, sdk=client is not None)
+        site.url = "" if client and not in_helper else mapping.OPENAI_BASE_URL + endpoint
+    tracker = Tracker(ctx.index, ctx.resolver, shape, site, sdk=client is not None and not in_helper)
     follow_answer(ctx, http, tracker)
     notes += tracker.notes
-    if client is not None:
+    if client is not None and not in_helper:
         notes += error_answer(ctx, site, http, tracker)
     model_text = model.entry.name if model.entry and not model.runtime else f"looked up in {TABLE_NAME} at run time"
     message = f"POST {legacy.display_path} -> /v1{endpoint} (model {model_text})"
-    if client is not None:
+    if in_helper:
+        helper = http.forwarder.name.value  # type: ignore[union-attr]
+        message += (f" through the openai SDK ({client.name}) in {helper}(), which now returns the answer's JSON in the "
+                    f"new shape (.to_dict()); the project now needs the openai package")
+    elif client is not None:
         message += f" through the openai SDK ({client.name}); the project now needs the openai package"
     if legacy.base is not None:
         notes.append(describe(ctx, legacy.base, http.scope, client is not None))
