@@ -44,6 +44,9 @@ RAISES = object()
 
 def error_answer(ctx: RuleContext, site: SiteEdits, http: HttpCall, tracker: Tracker) -> list[str]:
     """Keep what the legacy code did with an error answer; the notes for the finding (or SiteError)."""
+    check = tracker.status_plan
+    if check is not None and check.read_after:
+        return _after_the_check(ctx, tracker, check)
     if tracker.status_handled or _helper_checks_status(ctx, http) or not tracker.chains:
         return []
     outcomes = [(root, segments, _error_value(segments)) for root, segments in tracker.chains]
@@ -60,6 +63,40 @@ def error_answer(ctx: RuleContext, site: SiteEdits, http: HttpCall, tracker: Tra
     _default_on_error(ctx, site, http, segments[-1].node, default)
     return [f"an error answer gave {code(default)} here (a .get() default); the rewrite catches "
             "openai.APIStatusError at the call and gives the same"]
+
+
+def _after_the_check(ctx: RuleContext, tracker: Tracker, check) -> list[str]:
+    """``if r.status_code != 200: log(...)`` that does not leave, then the answer read below it: on an error
+    the legacy code read the error answer there. The except block goes on as that read did."""
+    def inside(node: cst.CSTNode) -> bool:
+        return any(parent is check.check for parent in ctx.index.ancestors(node))
+
+    after = [(root, segments) for root, segments in tracker.chains if not inside(root)]
+    refuse = ("the response is read after its status check also when the request failed, in a way the tool cannot "
+              "repeat for an error; with the openai SDK there is no response then: rewrite by hand or use --target http")
+    if len(after) != 1:
+        raise SiteError(refuse)
+    root, segments = after[0]
+    value = _error_value(segments)
+    if value is RAISES:
+        _refuse_key_handlers(ctx, root, None)
+        check.on_error.append(cst.parse_statement("raise\n"))
+        return ["after its status check the legacy code read the error answer and raised (a KeyError); the except "
+                "block re-raises the openai.APIStatusError instead"]
+    reading = ctx.statement_of(segments[-1].node)
+    block = ctx.index.parent(check.check)
+    if not (isinstance(reading, cst.SimpleStatementLine) and len(reading.body) == 1 and isinstance(reading.body[0], cst.Return)
+            and ctx.index.parent(reading) is block):
+        raise SiteError(refuse)
+    statements = list(block.body)  # type: ignore[attr-defined]
+    for statement in statements[statements.index(check.check) + 1 : statements.index(reading)]:
+        small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 else None
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and _answer_only(small.value)):
+            raise SiteError(refuse)
+    on_error = reading.deep_replace(segments[-1].node, value.deep_clone())
+    check.on_error.append(on_error.with_changes(leading_lines=[], trailing_whitespace=cst.TrailingWhitespace()))  # type: ignore[union-attr]
+    return [f"after its status check the legacy code read {code(value)} from the error answer (a .get() default); "
+            "the except block returns the same"]
 
 
 def _helper_checks_status(ctx: RuleContext, http: HttpCall) -> bool:
@@ -83,9 +120,9 @@ def _error_value(segments: list[Segment]):
     return RAISES if value is None else value
 
 
-def _refuse_key_handlers(ctx: RuleContext, node: cst.CSTNode, http: HttpCall) -> None:
+def _refuse_key_handlers(ctx: RuleContext, node: cst.CSTNode, http: HttpCall | None) -> None:
     """``except KeyError`` around a read: the legacy code turned the error answer into a value there."""
-    for around in (node, http.call):
+    for around in (node, http.call) if http is not None else (node,):
         for parent in ctx.index.ancestors(around):
             if isinstance(parent, (cst.FunctionDef, cst.Lambda)):
                 break

@@ -118,7 +118,14 @@ class Tracker:
             return None
         raise ReadError(f"the response is used as {self._describe(parent)}; the tool cannot follow it")
 
+    @property
+    def status_plan(self):
+        """The status check that became try/except (codemods/status.py), if any."""
+        return self._status.plan
+
     def _response_attribute(self, attribute: cst.Attribute) -> None:
+        if self.sdk and self._status.covers(attribute):
+            return None  # read in the failure branch: the except block reads it from the error
         name = attribute.attr.value
         call = self.index.parent(attribute)
         called = isinstance(call, cst.Call) and call.func is attribute

@@ -70,14 +70,15 @@ def test_the_helpers_timeout_comes_along():
 @pytest.mark.parametrize(
     ("helper", "why"),
     [
-        # does more than send
-        ('def send(url, payload):\n    logging.info("sending")\n    return requests.post(url, json=payload, headers=HEADERS).json()\n', "does more than send"),
+        # does more than send, and returns an error answer as if it were one (no raise_for_status)
+        ('def send(url, payload):\n    logging.info("sending")\n    return requests.post(url, json=payload, headers=HEADERS).json()\n', "does not keep the response"),
+        ('def send(url, payload):\n    logging.info("sending")\n    r = requests.post(url, json=payload, headers=HEADERS)\n    return r.json()\n', "no raise_for_status()"),
         # through a session (its own headers, retries, adapters)
         ("SESSION = requests.Session()\n\n\ndef send(url, payload):\n    return SESSION.post(url, json=payload, headers=HEADERS).json()\n", "requests.post"),
         # headers built inside the helper
-        ('def send(url, payload):\n    headers = {"Authorization": "Bearer " + os.environ["T"]}\n    return requests.post(url, json=payload, headers=headers).json()\n', "does more than send"),
+        ('def send(url, payload):\n    headers = {"Authorization": "Bearer " + os.environ["T"]}\n    return requests.post(url, json=payload, headers=headers).json()\n', "does not keep the response"),
         # an option the SDK call would not know
-        ("def send(url, payload):\n    return requests.post(url, json=payload, headers=HEADERS, verify=False).json()\n", "does more than send"),
+        ("def send(url, payload):\n    return requests.post(url, json=payload, headers=HEADERS, verify=False).json()\n", "verify=False"),
     ],
 )
 def test_helpers_that_do_more_keep_the_site_manual(helper, why):
