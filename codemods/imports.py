@@ -52,7 +52,15 @@ def _starts_group(statement: cst.CSTNode) -> bool:
 
 
 def _text(module: cst.Module, statement: cst.CSTNode) -> str:
-    """A statement's code without the blank lines and comments above it (a removal may move those)."""
+    """What a statement is, whatever the rewrite did to it: ``from settings import`` for an import (a rewrite
+    may drop one of its names), else its code without the blank lines and comments above it."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.ImportFrom):
+            module = (dotted_name(small.module) if small.module is not None else None) or ""
+            return "from " + "." * len(small.relative) + module + " import"
+        if isinstance(small, cst.Import):
+            return "import " + ", ".join(dotted_name(alias.name) or "" for alias in small.names)
     bare = statement.with_changes(leading_lines=[]) if hasattr(statement, "leading_lines") else statement
     return module.code_for_node(bare)
 
