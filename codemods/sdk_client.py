@@ -321,10 +321,19 @@ def _remember(ctx, place: cst.CSTNode, name: str, arguments: str) -> None:
 def _at_module_level(ctx, site: SiteEdits, name: str, creation: str, token: Token, base: Dyn | None, arguments: str) -> None:
     _remember(ctx, ctx.module, name, arguments)
     anchor = _module_anchor(ctx, token, base)
-    if anchor is None or _in_import_block(ctx, anchor):
-        site.prelude.setdefault(name, creation)  # after the imports, and after the base helper if it needs it
-    else:
+    if anchor is not None and not _in_import_block(ctx, anchor):
         site.insert_after(anchor, creation)
+        return
+    first = next((s for s in ctx.module.body if not _in_import_block(ctx, s)), None)
+    if isinstance(first, cst.SimpleStatementLine) and not any(line.comment for line in first.leading_lines):
+        site.insert_before(first, creation)  # right below the imports (and the generated helpers, which go there too)
+    else:
+        site.prelude.setdefault(name, creation)
+
+
+def module_level(ctx, token: Token) -> bool:
+    """Whether the token can be read by a client created at module level."""
+    return _fixed_at_import(ctx, token.node, token.scope)
 
 
 def _in_import_block(ctx, statement: cst.CSTNode) -> bool:

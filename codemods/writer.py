@@ -25,7 +25,7 @@ from .sdk import (
     urllib_opening,
     with_block,
 )
-from .sdk_client import find_token, installed_opener, plan_client
+from .sdk_client import find_token, installed_opener, module_level, plan_client
 from .sdk_helper import plan_helper, rewrite_helper
 from .sites import HttpCall
 from .status import StatusError, widen_handlers
@@ -70,7 +70,7 @@ def _client_for_helper_call(ctx: RuleContext, site: SiteEdits, http: HttpCall, b
     sent = forwarded_call(ctx, http)
     check_call(sent, False)
     token = find_token(ctx, sent)
-    if not isinstance(token.scope, cst.Module):
+    if not module_level(ctx, token):
         raise SdkError(f"{http.forwarder.name.value}() builds its headers inside; move this call to the openai SDK by hand")  # type: ignore[union-attr]
     try:
         widen_handlers(ctx.index, site, http.call)
