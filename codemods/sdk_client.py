@@ -89,6 +89,9 @@ def find_token(ctx, http: HttpCall) -> Token:
 
 def _token_of(ctx, headers: cst.BaseExpression, scope: Scope) -> Token:
     found = ctx.resolver.dict_literal(headers, scope)
+    earlier = ctx.earlier_headers.get(headers.value) if isinstance(headers, cst.Name) else None
+    if found is None and earlier is not None and ctx.index.lookup(headers.value, scope) is None:  # type: ignore[union-attr]
+        return Token(cst.parse_expression(earlier), ctx.module, None)  # a notebook cell above defines the headers
     if found is None:
         raise SdkError(f"the headers ({code(headers)}) are not a dict the tool can follow; build the openai client by hand")
     table, where = found

@@ -174,6 +174,18 @@ def test_openai_imports_join_the_third_party_group_in_name_order():
     assert result.code.startswith("import os\n\nfrom openai import OpenAI\nimport zstandard\n\nimport yaml\n")
 
 
+def test_a_notebook_cell_gets_the_token_of_headers_a_cell_above_defines():
+    from ionos_migrate.codemods.constants import collect_bearer_headers
+
+    above = 'TOKEN = os.environ["T"]\nheaders = {"Authorization": f"Bearer {TOKEN}"}\nother = {"Authorization": "Bearer " + cfg.key}\n'
+    assert collect_bearer_headers(above) == {"headers": "TOKEN", "other": "cfg.key"}
+    assert collect_bearer_headers(above + "headers = {}\n") == {"other": "cfg.key"}
+    cell = 'models = requests.get("https://inference.de-txl.ionos.com/models", headers=headers).json()\nprint(len(models["items"]))\n'
+    result = transform(cell, path="nb.ipynb", context=OPENAI, earlier_headers=collect_bearer_headers(above))
+    assert result.findings[0].status == "migrated"
+    assert 'ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=TOKEN or "no-token", max_retries=0)\nmodels = ionos_client.models.list()\n' in result.code
+
+
 # -- behaviour through the real SDK ----------------------------------------------------------------
 
 
