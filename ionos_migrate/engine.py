@@ -340,8 +340,8 @@ def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, 
         outcome.findings.append(_error(outcome.path, RULE_PARSE, f"not parsed: {deep}; file left unchanged", cell=cell))
         return None
     try:
-        result = transform(source, path=outcome.path, context=context, earlier_constants=earlier, module=module,
-                           earlier_headers=headers)
+        notebook = {"earlier_headers": headers} if headers is not None else {}  # a cell: the headers of the cells above
+        result = transform(source, path=outcome.path, context=context, earlier_constants=earlier, module=module, **notebook)
     except libcst.ParserSyntaxError as exc:
         message, line, column = _syntax_error(source, exc)
         outcome.findings.append(_error(
