@@ -1,10 +1,10 @@
 """``--target openai``: the pieces that turn a legacy HTTP site into an openai SDK call.
 
 The same detection, mapping and manual rules as the ``http`` target; only
-the call and the reads change. The client is built once per module when the
-token is a module-level expression, else in the function before the call;
-its ``api_key`` is the expression the original code put in its
-``Authorization`` header, never a new global holding a secret or a literal.
+the call and the reads change. Which calls can move (``check_call``), the
+urllib and aiohttp shapes, forwarding helpers that only send, and the SDK
+call's code. The client (its token, where it is created) is ``sdk_client.py``;
+a helper that does more is ``sdk_helper.py``; error answers ``error_path.py``.
 """
 
 from __future__ import annotations
