@@ -93,3 +93,42 @@ def test_a_caller_passing_more_than_url_and_body_is_manual():
     helper = "def send(url, payload, retries=1):\n    return requests.post(url, json=payload, headers=HEADERS).json()\n"
     result = migrate(module(helper, CALLER.replace("}})\n", "}}, 3)\n")))
     assert site(result).status == "manual"
+
+
+GUARDED = (
+    "def send(url, payload):\n"
+    "    try:\n"
+    "        r = requests.post(url, json=payload, headers=HEADERS, timeout=5)\n"
+    "        r.raise_for_status()\n"
+    "        return r.json()\n"
+    "    except requests.RequestException as exc:\n"
+    '        logging.warning("hub failed: %s", exc)\n'
+    '        return {"error": str(exc)}\n'
+)
+
+
+def test_a_helper_that_does_more_calls_the_sdk_itself_and_returns_the_new_json():
+    caller = (
+        "\n\ndef ask(prompt):\n"
+        '    answer = send(URL, {"properties": {"input": prompt, "options": {"top_k": "3"}}})\n'
+        '    if "error" in answer:\n        return None\n'
+        '    return answer["properties"]["output"]\n'
+    )
+    result = migrate(module(GUARDED, caller))
+    assert site(result).status == "migrated" and "returns the answer's JSON in the new shape" in site(result).message
+    assert (
+        "        r = ionos_client.chat.completions.create(**payload, timeout=5)\n"
+        "        return r.to_dict()\n"
+        "    except (requests.RequestException, openai.APIError) as exc:\n"
+    ) in result.code
+    assert "raise_for_status" not in result.code
+    assert ('answer = send("https://openai.inference.de-txl.ionos.com/v1/chat/completions", {"model": '
+            '"meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "extra_body": {"top_k": 3}})') in result.code
+    assert '    return answer["choices"][0]["message"]["content"]\n' in result.code
+
+
+def test_a_helper_with_another_caller_cannot_call_the_sdk_for_both():
+    caller = CALLER + '\n\ndef other():\n    return send("https://example.com/api", {"q": 1})\n'
+    result = migrate(module(GUARDED, caller))
+    assert site(result).status == "manual" and "called from more places" in site(result).message
+    assert "ionos_client" not in result.code
