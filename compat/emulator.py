@@ -455,11 +455,12 @@ def create_app(
     """A fresh emulator. ``collections``: id -> documents (texts or ``{id, name, text}``);
     ``journal_limit``: keep only that many newest journal entries (None: all); ``fail``:
     ``"STATUS[@N]"``, default ``$IONOS_MIGRATE_EMULATOR_FAIL`` (see the module docstring)."""
-    fail = fail if fail is not None else os.environ.get(FAIL_ENV) or None
+    from_env = fail is None
+    fail = os.environ.get(FAIL_ENV) if from_env else fail
     try:
         fail_status, fail_request = parse_fail(fail) if fail else (None, 0)
     except ValueError as exc:
-        raise ValueError(f"{FAIL_ENV if fail == os.environ.get(FAIL_ENV) else 'fail'}: {exc}") from None
+        raise ValueError(f"{FAIL_ENV}: {exc}" if from_env else str(exc)) from None
     routes = [
         Route(JOURNAL_PATH, journal_endpoint, methods=["GET", "DELETE"]),
         Route(rules.OPENAI_MODELS_PATH, endpoint("openai", list_models), methods=["GET"]),
