@@ -13,12 +13,10 @@ import json
 from dataclasses import dataclass
 
 import libcst as cst
-from ionos_migrate.compat import rules as mapping
 
 from .body import code
-from .edits import SiteEdits
 from .resolve import positional_names
-from .sdk_client import ASYNC_CLIENT, SYNC_CLIENT, Client, SdkError, same_meaning  # noqa: F401 (re-exported)
+from .sdk_client import Client, SdkError, same_meaning  # noqa: F401 (Client re-exported)
 from .sites import HttpCall
 
 SUPPORTED_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib")

@@ -33,7 +33,7 @@ import libcst as cst
 
 from .body import code
 from .edits import SiteEdits
-from .sdk_client import SdkError
+from .sdk_token import SdkError
 from .sites import HttpCall
 from .status import StatusError, widen_handlers
 
