@@ -260,7 +260,7 @@ def _instance_anchor(ctx, http: HttpCall, token: Token, pieces) -> tuple[cst.Fun
     if not isinstance(init, cst.FunctionDef) or not isinstance(init.body, cst.IndentedBlock):
         return None
     attributes = ctx.index.self_attrs(cls).values
-    if SYNC_CLIENT in attributes or ASYNC_CLIENT in attributes:
+    if SYNC_CLIENT in attributes or ASYNC_CLIENT in attributes or _overridden_init(ctx, cls):
         return None
     body = list(init.body.body)
     last = -1
@@ -291,6 +291,14 @@ def _instance_anchor(ctx, http: HttpCall, token: Token, pieces) -> tuple[cst.Fun
     if last < 0:
         return None
     return init, body[last]
+
+
+def _overridden_init(ctx, cls: cst.ClassDef) -> bool:
+    """A subclass in this module with an ``__init__`` of its own might not run the one the client is made in."""
+    return any(
+        cls in ctx.index.base_classes(other) and "__init__" in ctx.index.bindings(other).defs
+        for other in ctx.index.nodes_of(cst.ClassDef)
+    )
 
 
 def _self_attributes(node: cst.CSTNode) -> list[str]:

@@ -139,6 +139,25 @@ def test_attributes_set_in_init_give_an_instance_client():
     assert f"        r = self.ionos_client.chat.completions.{CREATE}, timeout=self.timeout)\n" in result.code
 
 
+def test_a_subclass_with_its_own_init_keeps_the_client_in_the_method():
+    source = (
+        "import requests\n\n\n"
+        "class Hub:\n"
+        "    def __init__(self, token):\n"
+        "        self.token = token\n\n"
+        "    def ask(self, prompt):\n"
+        f'        r = requests.post("{URL}", json={BODY}, headers={{"Authorization": "Bearer " + self.token}})\n'
+        '        return r.json()["properties"]["output"]\n\n\n'
+        "class LocalHub(Hub):\n"
+        "    def __init__(self):\n"
+        '        self.token = "dev"\n'
+    )
+    result = migrate(source)
+    assert result.findings[0].status == "migrated"
+    assert "self.ionos_client" not in result.code
+    assert '        ionos_client = OpenAI(base_url="https://openai.inference.de-txl.ionos.com/v1", api_key=self.token or "no-token", max_retries=0)\n' in result.code
+
+
 def test_a_run_time_base_is_read_by_the_client():
     source = (
         "import os\n\nimport requests\n\n"
