@@ -100,6 +100,9 @@ class MigrationContext:
     target: Target = "http"
     project: ProjectIndex = field(default_factory=ProjectIndex)
     line_length: int = 88  # the project's [tool.ruff]/[tool.black] line-length: rewritten lines stay within it
+    # --target openai: ``max_retries`` of the generated clients. 0 is faithful (the legacy code sent one
+    # request, and the SDK's own default of 2 makes one failing call three); a team may opt into retries.
+    sdk_retries: int = 0
 
 
 @dataclass(frozen=True)

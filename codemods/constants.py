@@ -69,6 +69,47 @@ def collect_constants_from_tree(tree: ast.Module, *, project: ProjectIndex | Non
     return constants
 
 
+def collect_bearer_headers(source: str) -> dict[str, str]:
+    """Module-level headers dicts and the token their ``Authorization: Bearer ...`` carries:
+    ``headers = {"Authorization": f"Bearer {TOKEN}"}`` -> ``{"headers": "TOKEN"}`` (a name or attribute only).
+
+    For notebooks: the cells below use them, and ``--target openai`` gives its client that token.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return {}
+    found: dict[str, str] = {}
+    for statement in tree.body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+            continue
+        name = statement.targets[0].id
+        token = _bearer_token(statement.value) if isinstance(statement.value, ast.Dict) else None
+        if token is None:
+            found.pop(name, None)
+        else:
+            found[name] = token
+    return found
+
+
+def _bearer_token(table: ast.Dict) -> str | None:
+    for key, value in zip(table.keys, table.values):
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() == "authorization"):
+            continue
+        token = None
+        if isinstance(value, ast.JoinedStr) and len(value.values) == 2:
+            text, field = value.values
+            if isinstance(text, ast.Constant) and text.value == "Bearer " and isinstance(field, ast.FormattedValue):
+                token = field.value if field.conversion == -1 and field.format_spec is None else None
+        elif isinstance(value, ast.BinOp) and isinstance(value.left, ast.Constant) and isinstance(value.op, (ast.Add, ast.Mod)):
+            token = value.right if value.left.value == ("Bearer " if isinstance(value.op, ast.Add) else "Bearer %s") else None
+        node = token
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return ast.unparse(token) if isinstance(node, ast.Name) else None  # type: ignore[arg-type]
+    return None
+
+
 def _imported_constants(statement: ast.ImportFrom, project: ProjectIndex, module: str) -> dict[str, str]:
     source = statement.module or ""
     if statement.level:

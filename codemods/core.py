@@ -36,7 +36,8 @@ class RuleContext:
     findings: list[Finding] = field(default_factory=list)
     claimed: set = field(default_factory=set)  # nodes a committed site already rewrites
     replaced_names: list = field(default_factory=list)  # URL arguments (names, attributes) replaced by literals
-    sdk_clients: dict = field(default_factory=dict)  # --target openai: (scope, client name) -> token code
+    sdk_clients: dict = field(default_factory=dict)  # --target openai: (scope, client name) -> its arguments
+    earlier_headers: Mapping[str, str] = field(default_factory=dict)  # notebook: headers dicts of the cells above -> token
     sited: set = field(default_factory=set)  # nodes a finding was reported at
     _positions: Optional[dict] = None
 
@@ -124,13 +125,14 @@ def may_hold_sites(source: str, context: MigrationContext) -> bool:
 
 def transform(
     source: str, *, path: str, context: MigrationContext, earlier_constants: Mapping[str, str] | None = None,
-    module: str | None = None,
+    module: str | None = None, earlier_headers: Mapping[str, str] | None = None,
 ) -> Transformed:
     """Rewrite the legacy sites of one module. Raises ``libcst.ParserSyntaxError`` if it does not parse.
 
     ``earlier_constants``: string constants defined before this code runs, for
     a notebook cell the ``collect_constants`` of the cells above it. ``module``:
-    the dotted name the project phase knows the module by (default: from ``path``).
+    the dotted name the project phase knows the module by (default: from ``path``). ``earlier_headers``:
+    for a notebook cell, the headers dicts of the cells above and their bearer token (``collect_bearer_headers``).
     """
     parsed = cst.parse_module(source)
     outer = dict(earlier_constants or {})
@@ -144,7 +146,7 @@ def transform(
         index = ModuleIndex(parsed, context.project, module if module is not None else module_name(path), outer)
         resolver = Resolver(index)
         calls = CallFinder(index, resolver).find()
-        ctx = RuleContext(path, context, parsed, index, resolver, calls)
+        ctx = RuleContext(path, context, parsed, index, resolver, calls, earlier_headers=dict(earlier_headers or {}))
         for rule in RULES:
             rule.run(ctx)
         findings = sorted(ctx.findings, key=lambda f: (f.line, f.column))

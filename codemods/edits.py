@@ -46,6 +46,7 @@ class SiteEdits:
     before: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # statement -> code inserted above it
     after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)  # statement -> code inserted below it
     gone: list[cst.CSTNode] = field(default_factory=list)  # code the rewrite drops: its imports may become unused
+    written: list[str] = field(default_factory=list)  # code written in place of a replaced node: its names stay used
 
     def insert_before(self, statement: cst.CSTNode, code: str) -> None:
         self.before.setdefault(statement, []).append(code)
@@ -76,8 +77,10 @@ class ModuleEdits:
     imports: list[str] = field(default_factory=list)
     before: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
     after: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
 
     def commit(self, site: SiteEdits) -> None:
+        self.written.extend(site.written)
         for mine, theirs in ((self.before, site.before), (self.after, site.after)):
             for node, lines in theirs.items():
                 mine.setdefault(node, []).extend(line for line in lines if line not in mine.get(node, []))
@@ -243,7 +246,7 @@ def _add_to_module(module: cst.Module, imports: list[str], prelude: dict[str, st
         elif index > position:
             break
     present = _imported_modules(module)
-    for name in imports:
+    for name in placement.merge_openai(imports):
         if not _has_import(module, name, present):
             at = placement.place(body, cst.parse_statement(_import_line(name) + "\n"), position)
             position = max(position, at) + 1

@@ -121,3 +121,12 @@ def place(body: list, statement: cst.SimpleStatementLine, end: int) -> int:
         statement = statement.with_changes(leading_lines=separation)
     body.insert(at, statement)
     return at
+
+
+def merge_openai(names: list[str]) -> list[str]:
+    """``from openai import OpenAI`` + ``from openai import AsyncOpenAI`` -> one statement."""
+    imported = sorted({name.rsplit(" ", 1)[1] for name in names if name.startswith("from openai import ")})
+    merged = [name for name in names if not name.startswith("from openai import ")]
+    if imported:
+        merged.append(f"from openai import {', '.join(imported)}")
+    return merged

@@ -92,6 +92,8 @@ class Tracker:
         self._depth = 0
         self._response_value: Optional[cst.BaseExpression] = None  # ``r = <this>``: the response's one binding
         self._status = StatusChecks(index, edits)
+        self.chains: list[tuple[cst.BaseExpression, list[Segment]]] = []  # every read of the answer, as written
+        self.status_handled = False  # raise_for_status() or a status check: an error answer never reaches a read
 
     # -- entry points --
 
@@ -116,7 +118,14 @@ class Tracker:
             return None
         raise ReadError(f"the response is used as {self._describe(parent)}; the tool cannot follow it")
 
+    @property
+    def status_plan(self):
+        """The status check that became try/except (codemods/status.py), if any."""
+        return self._status.plan
+
     def _response_attribute(self, attribute: cst.Attribute) -> None:
+        if self.sdk and self._status.covers(attribute):
+            return None  # read in the failure branch: the except block reads it from the error
         name = attribute.attr.value
         call = self.index.parent(attribute)
         called = isinstance(call, cst.Call) and call.func is attribute
@@ -147,6 +156,7 @@ class Tracker:
         an ``if`` on ``status_code`` / ``ok`` becomes try/except openai.APIStatusError (codemods/status.py);
         others are manual."""
         if name in ("status_code", "ok") and not called:
+            self.status_handled = True
             try:
                 return self._status.handle(attribute, self._response_value)
             except StatusError as exc:
@@ -154,6 +164,7 @@ class Tracker:
         statement = self.index.parent(self.index.parent(call)) if called else None
         if name == "raise_for_status" and called and isinstance(self.index.parent(call), cst.Expr) and isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
             self.edits.remove(statement)
+            self.status_handled = True
             self.notes.append("raise_for_status() removed: the openai SDK raises openai.APIStatusError itself")
             return None
         raise ReadError(f"the response's .{name} is used; with the openai SDK handle openai.APIStatusError instead (by hand), or use --target http")
@@ -269,6 +280,7 @@ class Tracker:
         length, groups, then = mapped
         if self.probe:
             raise ReadError("the helper itself reads legacy fields from the answer")
+        self.chains.append((root, segments))
         self._rewrite(root, segments[:length], groups)
         self.reads += 1
         if then is not None:

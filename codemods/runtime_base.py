@@ -46,7 +46,7 @@ def url_expression(ctx: RuleContext, site: SiteEdits, http: HttpCall, base: Dyn,
     return cst.parse_expression(f'{HELPER}({code(base.node)}) + "{endpoint}"')
 
 
-def describe(ctx: RuleContext, base: Dyn, scope: Scope) -> str:
+def describe(ctx: RuleContext, base: Dyn, scope: Scope, sdk: bool = False) -> str:
     """What the finding says about the base: the variable it reads, and where the deployment sets it."""
     variable = _variable(ctx, base)
     text = f"the base URL ({code(base.node)}) comes from run time"
@@ -56,7 +56,8 @@ def describe(ctx: RuleContext, base: Dyn, scope: Scope) -> str:
         if settings:
             where = ", ".join(f"{s.path}:{s.line}" for s in settings)
             text += f" (set to the retired API in {where}: point it at {mapping.OPENAI_BASE_URL})"
-    return (f"{text}; the call reads it through {HELPER}(), which sends a retired or empty base to "
+    reader = "the openai client's base_url reads" if sdk else "the call reads"
+    return (f"{text}; {reader} it through {HELPER}(), which sends a retired or empty base to "
             f"{mapping.OPENAI_BASE_URL} and keeps any other")
 
 

@@ -1,10 +1,10 @@
 """``--target openai``: the pieces that turn a legacy HTTP site into an openai SDK call.
 
 The same detection, mapping and manual rules as the ``http`` target; only
-the call and the reads change. The client is built once per module when the
-token is a module-level expression, else in the function before the call;
-its ``api_key`` is the expression the original code put in its
-``Authorization`` header, never a new global holding a secret or a literal.
+the call and the reads change. Which calls can move (``check_call``), the
+urllib and aiohttp shapes, forwarding helpers that only send, and the SDK
+call's code. The client (its token, where it is created) is ``sdk_client.py``;
+a helper that does more is ``sdk_helper.py``; error answers ``error_path.py``.
 """
 
 from __future__ import annotations
@@ -13,40 +13,28 @@ import json
 from dataclasses import dataclass
 
 import libcst as cst
-from ionos_migrate.compat import rules as mapping
 
 from .body import code
-from .edits import SiteEdits
-from .resolve import Scope, names_in, positional_names, string_value
+from .resolve import positional_names
+from .sdk_client import Client, SdkError, same_meaning  # noqa: F401 (Client re-exported)
 from .sites import HttpCall
-from .status import StatusError, widen_handlers
 
-SYNC_CLIENT, ASYNC_CLIENT = "ionos_client", "ionos_async_client"
 SUPPORTED_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib")
 KEPT_KWARGS = {"timeout"}
 DROPPED_KWARGS = {"headers", "json", "data", "url", "method", "content"}
 OPENAI_FIELDS = {"model", "messages", "max_tokens", "temperature", "top_p", "prompt", "n", "size", "response_format"}
 
 
-class SdkError(Exception):
-    """The site cannot move to the SDK with confidence; the message says why."""
-
-
-@dataclass
-class Client:
-    name: str  # the variable the call uses
-    is_async: bool
-
-
-def check_call(http: HttpCall, awaited: bool) -> None:
-    if http.library == "urlopen":
+def check_call(http: HttpCall, awaited: bool, *, opener: bool = False) -> None:
+    """``opener``: the module installs a urllib opener with the token (a ``urlopen("https://...")`` may go)."""
+    if http.library == "urlopen" and not opener:
         raise SdkError(
             "urlopen() with a URL string sends no Authorization header of its own (an installed opener's?); "
             "build the openai client by hand or use --target http"
         )
     if http.forwarder is not None:
         raise SdkError(f"the URL goes through {http.forwarder.name.value}(), a helper that forwards it; move it by hand or use --target http")
-    if http.library not in SUPPORTED_LIBRARIES:
+    if http.library not in SUPPORTED_LIBRARIES and not (opener and http.library == "urlopen"):
         raise SdkError(f"--target openai supports requests, httpx, aiohttp and urllib Request calls, not {http.library}; use --target http here")
     if http.library == "urllib" and len([a for a in http.call.args if a.keyword is None]) > 1:
         raise SdkError("the urllib Request gets its data or headers positionally; move it to the openai SDK by hand")
@@ -167,7 +155,7 @@ def forwarded_call(ctx, http: HttpCall) -> HttpCall:
             raise SdkError(refuse)
         if arg.keyword.value == "json" and not (isinstance(arg.value, cst.Name) and arg.value.value == body_name):
             raise SdkError(refuse)
-        if arg.keyword.value != "json" and not _same_meaning(ctx, arg.value, helper, http.scope):
+        if arg.keyword.value != "json" and not same_meaning(ctx, arg.value, helper, http.scope):
             raise SdkError(f"{helper.name.value}() sends {arg.keyword.value}= built inside it; move this call to the openai SDK by hand")
     return sent
 
@@ -208,125 +196,6 @@ def _is_docstring(statement: cst.CSTNode) -> bool:
         isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr)
         and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
-
-
-def token_expression(ctx, http: HttpCall) -> tuple[cst.BaseExpression, Scope]:
-    """The token in ``headers={"Authorization": f"Bearer {TOKEN}"}`` and the scope it is valid in."""
-    header = next((a for a in http.call.args if a.keyword is not None and a.keyword.value == "headers"), None)
-    headers = header.value if header is not None else _receiver_headers(ctx, http)
-    if headers is None:
-        raise SdkError("no headers the tool can find (on the call, its httpx client or requests session); build the openai client by hand")
-    found = ctx.resolver.dict_literal(headers, http.scope if header is not None else ctx.index.scope_of(headers))
-    if found is None:
-        raise SdkError(f"the headers ({code(headers)}) are not a dict the tool can follow; build the openai client by hand")
-    table, scope = found
-    for element in table.elements:
-        if isinstance(element, cst.DictElement) and (string_value(element.key) or "").lower() == "authorization":
-            token = _bearer(element.value)
-            if token is not None and string_value(token) is None:  # a literal token is not copied into new code
-                if scope is not http.scope and not isinstance(scope, cst.Module) and _same_meaning(ctx, token, scope, http.scope):
-                    scope = http.scope  # e.g. os.environ[...] set on a session in __init__: valid in the method too
-                return token, scope
-    raise SdkError('no "Authorization": "Bearer ..." header the tool can read; build the openai client by hand')
-
-
-def _same_meaning(ctx, expr: cst.BaseExpression, here: Scope, there: Scope) -> bool:
-    """Every name in ``expr`` is bound to the same thing seen from both scopes (module names, imports)."""
-    for name in names_in(expr):
-        parent = ctx.index.parent(name)
-        if isinstance(parent, cst.Attribute) and parent.attr is name:
-            continue
-        if name.value == "self" or ctx.index.lookup(name.value, here) != ctx.index.lookup(name.value, there):
-            return False
-    return True
-
-
-def _receiver_headers(ctx, http: HttpCall) -> cst.BaseExpression | None:
-    """``httpx.Client(headers=H)`` the call goes through, or ``session.headers.update(H)`` on its session."""
-    from .sites import SESSION_FACTORIES, CallFinder, call_arg
-
-    if not isinstance(http.call.func, cst.Attribute):
-        return None
-    receiver = http.call.func.value
-    factory = CallFinder(ctx.index, ctx.resolver).client_factory(receiver, http.scope, SESSION_FACTORIES)
-    if factory is not None:
-        arg = call_arg(factory, 99, "headers")
-        return arg.value if arg is not None else None
-    updates = []
-    for call in ctx.index.calls():
-        func = call.func
-        if (
-            isinstance(func, cst.Attribute) and func.attr.value == "update" and len(call.args) == 1
-            and isinstance(func.value, cst.Attribute) and func.value.attr.value == "headers"
-            and code(func.value.value) == code(receiver)
-        ):
-            updates.append(call.args[0].value)
-    return updates[0] if len(updates) == 1 else None
-
-
-def _bearer(value: cst.BaseExpression) -> cst.BaseExpression | None:
-    """``f"Bearer {T}"`` or ``"Bearer " + T`` -> ``T``."""
-    if isinstance(value, cst.FormattedString) and len(value.parts) == 2:
-        text, expr = value.parts
-        if isinstance(text, cst.FormattedStringText) and text.value == "Bearer " and isinstance(expr, cst.FormattedStringExpression):
-            if expr.conversion is None and expr.format_spec is None:
-                return expr.expression
-    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add) and string_value(value.left) == "Bearer ":
-        return value.right
-    return None
-
-
-def client_for(ctx, site: SiteEdits, http: HttpCall, awaited: bool) -> Client:
-    """Plan the client's creation (module level or in the function) and return how to call it."""
-    token, scope = token_expression(ctx, http)
-    opening = urllib_opening(ctx, http)
-    sent = opening.call if opening is not None else http.call  # urllib: the request goes out at urlopen()
-    try:
-        for call in {http.call, sent}:
-            widen_handlers(ctx.index, site, call)  # the SDK's errors are not the HTTP library's
-    except StatusError as exc:
-        raise SdkError(str(exc)) from None
-    is_async = awaited
-    name = ASYNC_CLIENT if is_async else SYNC_CLIENT
-    factory = "AsyncOpenAI" if is_async else "OpenAI"
-    creation = f"{name} = {factory}(base_url={json.dumps(mapping.OPENAI_BASE_URL)}, api_key={code(token)})\n"
-    site.imports.add(f"from openai import {factory}")
-    made = ctx.sdk_clients.setdefault((id(scope), name), code(token))
-    if made != code(token):
-        raise SdkError("another call in this scope sends a different token; build a second openai client by hand")
-    if isinstance(scope, cst.Module):
-        if not isinstance(token, cst.Subscript):  # os.getenv(...) may be None: OpenAI(api_key=None) fails at import
-            creation = creation.replace(f"api_key={code(token)})", f'api_key={code(token)} or "")')
-        anchor = _module_statement_after(ctx, token, http)
-        if anchor is not None:
-            site.insert_after(anchor, creation)
-        else:
-            site.prelude.setdefault(name, creation)
-    else:
-        if scope is not http.scope and not isinstance(scope, cst.Module):
-            raise SdkError("the token is only known in another function; build the openai client by hand")
-        statement = ctx.statement_of(sent)
-        if not isinstance(statement, (cst.SimpleStatementLine, cst.With)) or not isinstance(ctx.index.parent(statement), cst.IndentedBlock):
-            raise SdkError("the call is not a plain statement in a function; build the openai client by hand")
-        site.insert_before(statement, creation)
-    return Client(name, is_async)
-
-
-def _module_statement_after(ctx, token: cst.BaseExpression, http: HttpCall):
-    """The last module statement that binds a name the token (or the headers dict) uses: create the client below it."""
-    names = {n.value for n in names_in(token)}
-    for arg in http.call.args:
-        if arg.keyword is not None and arg.keyword.value == "headers":
-            names |= {n.value for n in names_in(arg.value)}
-    last = None
-    for statement in ctx.module.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else (
-                    [small.target] if isinstance(small, cst.AnnAssign) else [])
-                if any(isinstance(t, cst.Name) and t.value in names for t in targets):
-                    last = statement
-    return last
 
 
 def call_code(

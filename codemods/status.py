@@ -42,10 +42,17 @@ class StatusError(Exception):
     """The status handling cannot become the SDK's exceptions faithfully; the message says why."""
 
 
+# What the failure branch may read of the response, and where the SDK's error has it (an httpx response).
+ERROR_READS = {"status_code": "status_code", "text": "response.text", "content": "response.content",
+               "headers": "response.headers", "reason": "response.reason_phrase", "json": "response.json"}
+
+
 @dataclass
 class _Plan:
     check: cst.If
-    error_reads: set = field(default_factory=set)  # ``r.status_code`` nodes in the failure branch
+    error_reads: dict = field(default_factory=dict)  # ``r.status_code`` / ``r.text`` in the failure branch -> on the error
+    read_after: list = field(default_factory=list)  # reads of the response after the check, reached on an error too
+    on_error: list = field(default_factory=list)  # statements the except block ends with (codemods/error_path.py)
 
 
 class StatusChecks:
@@ -55,6 +62,10 @@ class StatusChecks:
         self.index = index
         self.edits = edits
         self.plan: _Plan | None = None
+
+    def covers(self, attribute: cst.Attribute) -> bool:
+        """A read of the response in the failure branch, which the except block reads from the error."""
+        return self.plan is not None and attribute in self.plan.error_reads
 
     def handle(self, attribute: cst.Attribute, response_value: cst.BaseExpression | None) -> None:
         """``r.status_code`` / ``r.ok``: part of a check that moves to try/except, or StatusError."""
@@ -93,22 +104,19 @@ class StatusChecks:
                 continue
             if error_block is not None and self._inside(load, error_block):
                 read = self.index.parent(load)
-                if not (isinstance(read, cst.Attribute) and read.value is load and read.attr.value == "status_code"):
+                if not (isinstance(read, cst.Attribute) and read.value is load and read.attr.value in ERROR_READS):
                     raise StatusError(
                         f"the failure branch reads {code(read)} of the response; the openai SDK gives only the error there "
                         "(openai.APIStatusError: .status_code, .response); rewrite by hand or use --target http"
                     )
-                plan.error_reads.add(read)
+                plan.error_reads[read] = ERROR_READS[read.attr.value]
             elif not (ok_block is not None and self._inside(load, ok_block)) and not _leaves(error_block):
-                raise StatusError(
-                    f"{name} is read after its status check also when the request failed; "
-                    "with the openai SDK there is no response then: rewrite by hand or use --target http"
-                )
+                plan.read_after.append(load)  # allowed only when error_path.py can give it what an error answer gave
         error = self._error_name(scope) if plan.error_reads else None
-        for read in plan.error_reads:
-            self.edits.set(read, cst.parse_expression(f"{error}.status_code"))
+        for read, where in plan.error_reads.items():
+            self.edits.set(read, cst.parse_expression(f"{error}.{where}"))
         self._move_inserts(statement, check)
-        self._write_try(statement, check, success, error)
+        self._write_try(statement, check, success, error, plan)
         self.edits.imports.add("openai")
         return plan
 
@@ -151,7 +159,7 @@ class StatusChecks:
         if above:
             self.edits.before[check] = above + self.edits.before.get(check, [])
 
-    def _write_try(self, statement: cst.CSTNode, check: cst.If, success: bool, error: str | None) -> None:
+    def _write_try(self, statement: cst.CSTNode, check: cst.If, success: bool, error: str | None, plan: _Plan) -> None:
         """The call statement goes away; the check becomes try (the call) / except (failure) / else (success)."""
         held: dict[str, cst.CSTNode] = {}
 
@@ -163,8 +171,13 @@ class StatusChecks:
             call = held["call"]
             otherwise = updated.orelse.body if updated.orelse is not None else None  # type: ignore[attr-defined]
             ok_block, error_block = (updated.body, otherwise) if success else (otherwise, updated.body)  # type: ignore[attr-defined]
+            body = error_block or cst.IndentedBlock([cst.SimpleStatementLine([cst.Pass()])])
+            if plan.on_error:  # after the failure branch: what the reads after the check gave an error answer
+                if isinstance(error_block, cst.SimpleStatementSuite):
+                    error_block = cst.IndentedBlock([cst.SimpleStatementLine(error_block.body)])
+                body = cst.IndentedBlock([*(error_block.body if error_block is not None else ()), *plan.on_error])
             handler = cst.ExceptHandler(
-                body=error_block or cst.IndentedBlock([cst.SimpleStatementLine([cst.Pass()])]),
+                body=body,
                 type=cst.parse_expression(STATUS_ERROR),
                 name=cst.AsName(cst.Name(error)) if error else None,
             )
@@ -249,7 +262,7 @@ def _widen(index: ModuleIndex, edits: SiteEdits, handler: cst.ExceptHandler) -> 
     if handler.type is None:
         return
     elements = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
-    names = [_full_name(index, element) for element in elements]
+    names = [full_name(index, element) for element in elements]
     if ANY_ERROR in names:
         return
     for name in names:
@@ -276,7 +289,7 @@ def _widen(index: ModuleIndex, edits: SiteEdits, handler: cst.ExceptHandler) -> 
     edits.imports.add("openai")
 
 
-def _full_name(index: ModuleIndex, node: cst.BaseExpression) -> str:
+def full_name(index: ModuleIndex, node: cst.BaseExpression) -> str:
     """``requests.RequestException`` / ``RequestException`` imported from requests -> its full dotted name."""
     dotted = dotted_name(node) or ""
     head, _, rest = dotted.partition(".")

@@ -15,7 +15,12 @@ Knobs for tests live in ``app.state.settings`` and may be changed while the
 app runs: ``latency`` (seconds added to each answer), ``error_rate``
 (fraction of API requests answered 500, drawn from a seeded RNG),
 ``force_429`` (``True``: every API request gets 429; a number N: the next N
-do), ``retry_after`` (the 429's ``Retry-After``).
+do), ``retry_after`` (the 429's ``Retry-After``), ``fail_status`` /
+``fail_request`` (answer that error status to every request of the
+OpenAI-compatible API, or only to the Nth: how a migrated program's error
+path is checked). ``create_app`` reads the last two from
+``IONOS_MIGRATE_EMULATOR_FAIL`` (``"401"``: every request, ``"500@2"``: the
+second) when not given, so ``verify`` and ``emulator serve`` get them too.
 
     from ionos_migrate.compat.emulator import create_app
     from ionos_migrate.compat.serving import serve_in_thread
@@ -29,6 +34,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import os
 import random
 import threading
 from collections import deque
@@ -58,6 +64,11 @@ RETIRED_MESSAGE = (
     f"{rules.OPENAI_BASE_URL} (see the IONOS migration guide)."
 )
 JOURNAL_PATH = "/_emulator/journal"
+FAIL_ENV = "IONOS_MIGRATE_EMULATOR_FAIL"
+FAIL_MESSAGES = {
+    401: "Unauthorized, wrong or no api key provided to process this request",
+    500: "Internal server error (emulated)",
+}
 
 Seed = Mapping[str, Sequence[Union[str, Mapping[str, Any]]]]
 
@@ -100,10 +111,20 @@ class Settings:
     force_429: Union[bool, int] = False
     retry_after: int = 1
     seed: int = 0
+    fail_status: int | None = None  # answer this status to requests of the OpenAI-compatible API ...
+    fail_request: int = 0  # ... to every one (0), or only to the Nth (counted from 1)
     rng: random.Random = field(init=False, repr=False)
+    api_requests: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
+
+    def take_fail(self) -> int | None:
+        """The error status to answer this request with, if the fail switch says so."""
+        if self.fail_status is None:
+            return None
+        self.api_requests += 1
+        return self.fail_status if self.fail_request in (0, self.api_requests) else None
 
     def take_429(self) -> bool:
         if self.force_429 is True:
@@ -175,7 +196,10 @@ def endpoint(style: str, handler: Handler, *, simulate: bool = True) -> Callable
             if settings.latency > 0:
                 await asyncio.sleep(settings.latency)
             if not _bearer_ok(request):
-                raise ApiError(401, "Unauthorized, wrong or no api key provided to process this request")
+                raise ApiError(401, FAIL_MESSAGES[401])
+            failed = settings.take_fail() if simulate and style == "openai" else None
+            if failed is not None:
+                raise ApiError(failed, FAIL_MESSAGES.get(failed, f"Error {failed} (emulated)"))
             if simulate and settings.take_429():
                 raise ApiError(429, "Rate limit exceeded (emulated)", headers={"Retry-After": str(settings.retry_after)})
             if simulate and settings.take_error():
@@ -404,6 +428,18 @@ async def journal_endpoint(request: Request) -> Response:
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
+def parse_fail(text: str) -> tuple[int, int]:
+    """``"401"`` -> (401, 0): every request; ``"500@2"`` -> (500, 2): the second. ValueError on anything else."""
+    status, _, nth = text.strip().partition("@")
+    try:
+        code, request = int(status), int(nth) if nth else 0
+    except ValueError:
+        code, request = 0, -1
+    if not 400 <= code <= 599 or request < 0:
+        raise ValueError(f"{text!r} is not an error status (400-599), optionally with @N for the Nth request only")
+    return code, request
+
+
 def create_app(
     *,
     latency: float = 0.0,
@@ -414,9 +450,17 @@ def create_app(
     models: Sequence[str] | None = None,
     seed: int = 0,
     journal_limit: int | None = None,
+    fail: str | None = None,
 ) -> Starlette:
     """A fresh emulator. ``collections``: id -> documents (texts or ``{id, name, text}``);
-    ``journal_limit``: keep only that many newest journal entries (None: all)."""
+    ``journal_limit``: keep only that many newest journal entries (None: all); ``fail``:
+    ``"STATUS[@N]"``, default ``$IONOS_MIGRATE_EMULATOR_FAIL`` (see the module docstring)."""
+    from_env = fail is None
+    fail = os.environ.get(FAIL_ENV) if from_env else fail
+    try:
+        fail_status, fail_request = parse_fail(fail) if fail else (None, 0)
+    except ValueError as exc:
+        raise ValueError(f"{FAIL_ENV}: {exc}" if from_env else str(exc)) from None
     routes = [
         Route(JOURNAL_PATH, journal_endpoint, methods=["GET", "DELETE"]),
         Route(rules.OPENAI_MODELS_PATH, endpoint("openai", list_models), methods=["GET"]),
@@ -434,7 +478,7 @@ def create_app(
     ]
     app = Starlette(routes=routes)
     app.state.settings = Settings(latency=latency, error_rate=error_rate, force_429=force_429,
-                                  retry_after=retry_after, seed=seed)
+                                  retry_after=retry_after, seed=seed, fail_status=fail_status, fail_request=fail_request)
     app.state.journal = Journal(journal_limit)
     app.state.models = list(models) if models is not None else list(content.DEFAULT_MODELS)
     app.state.collections = {cid: content.seeded_documents(cid, docs) for cid, docs in (collections or {}).items()}

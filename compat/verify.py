@@ -303,7 +303,10 @@ def recording_upstream(upstream: str | None, legacy_upstream: str | None) -> Ite
     if upstream is None:
         from .emulator import create_app
 
-        app = create_app()
+        try:
+            app = create_app()  # IONOS_MIGRATE_EMULATOR_FAIL: every API request answered with an error status
+        except ValueError as exc:
+            raise VerifyError(str(exc)) from None
     else:
         from .recorder import create_recorder
 
@@ -488,14 +491,20 @@ def verify(
         baselines=before_runs[1:],
         noise_fields=sorted(noise_fields),
         noise_lines=sorted(noise_lines),
-        notes=_notes(before_runs, after_run),
+        notes=_notes(before_runs, after_run, offline=upstream is None),
         inconclusive=inconclusive_reasons(reference, after_run, expect_failure=expect_failure),
         expect_failure=expect_failure,
     )
 
 
-def _notes(before_runs: Sequence[RunResult], after: RunResult) -> list[str]:
+def _notes(before_runs: Sequence[RunResult], after: RunResult, *, offline: bool = False) -> list[str]:
     notes = []
+    if offline:
+        from .emulator import FAIL_ENV
+
+        if os.environ.get(FAIL_ENV):
+            notes.append(f"the emulator answered API requests with an error on purpose ({FAIL_ENV}="
+                         f"{os.environ[FAIL_ENV]}): this run compares the error paths")
     reference = before_runs[0]
     if not reference.sent_anything and after.sent_anything:  # neither sent anything: an inconclusive reason
         notes.append("the before run sent no request to the IONOS API: is the command a Python program "

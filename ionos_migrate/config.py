@@ -29,7 +29,7 @@ DEFAULT_LINE_LENGTH = 88
 # extra prefilter markers. Anything else is a typo worth an error, not silence.
 KNOWN_KEYS = frozenset({
     "target", "model_map", "report", "format", "jobs", "shard", "include", "exclude",
-    "no_progress", "allow_dirty", "markers", "models", "select", "ignore", "quiet", "color",
+    "no_progress", "allow_dirty", "markers", "models", "select", "ignore", "quiet", "color", "sdk_retries",
 })
 
 

@@ -301,15 +301,18 @@ def _process_notebook(data: bytes, outcome: FileOutcome, context: MigrationConte
         outcome.findings.append(_error(outcome.path, RULE_READ, f"cannot read notebook: {reason}"))
         return
     from ionos_migrate.codemods import collect_constants
+    from ionos_migrate.codemods.constants import collect_bearer_headers
 
     earlier: dict[str, str] = {}  # constants the cells above define: a URL set in cell 1 reaches cell 3
+    headers: dict[str, str] = {}  # headers dicts the cells above define -> their bearer token (--target openai)
     for index, source in notebook.code_cells():
         masked = mask_ipython(source)
         if masked is None:
             continue  # a %%bash (or similar) cell: not Python
         python, taken = masked
-        new_python = _transform(python, outcome, context, cell=index, earlier=earlier)
+        new_python = _transform(python, outcome, context, cell=index, earlier=earlier, headers=headers)
         earlier.update(collect_constants(python))
+        headers.update(collect_bearer_headers(python))
         if new_python is None:
             continue
         new_source = unmask_ipython(new_python, taken)
@@ -325,7 +328,8 @@ def _process_notebook(data: bytes, outcome: FileOutcome, context: MigrationConte
 
 
 def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, cell: int | None,
-               earlier: dict[str, str] | None = None, module: str | None = None) -> str | None:
+               earlier: dict[str, str] | None = None, module: str | None = None,
+               headers: dict[str, str] | None = None) -> str | None:
     """The rewritten text, or None when there is nothing to write. Findings go to ``outcome``."""
     import libcst
 
@@ -336,7 +340,8 @@ def _transform(source: str, outcome: FileOutcome, context: MigrationContext, *, 
         outcome.findings.append(_error(outcome.path, RULE_PARSE, f"not parsed: {deep}; file left unchanged", cell=cell))
         return None
     try:
-        result = transform(source, path=outcome.path, context=context, earlier_constants=earlier, module=module)
+        notebook = {"earlier_headers": headers} if headers is not None else {}  # a cell: the headers of the cells above
+        result = transform(source, path=outcome.path, context=context, earlier_constants=earlier, module=module, **notebook)
     except libcst.ParserSyntaxError as exc:
         message, line, column = _syntax_error(source, exc)
         outcome.findings.append(_error(

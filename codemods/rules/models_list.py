@@ -5,6 +5,7 @@ from __future__ import annotations
 from ionos_migrate.compat import rules as mapping
 
 from ..answer import follow_answer
+from ..error_path import error_answer
 from ..core import RuleContext, SiteError
 from ..edits import SiteEdits
 from ..response import MODELS, ReadError, Tracker
@@ -33,6 +34,8 @@ def run(ctx: RuleContext) -> None:
             if sdk:
                 _sdk_call(ctx, site, http)
             follow_answer(ctx, http, tracker)
+            if sdk:
+                tracker.notes += error_answer(ctx, site, http, tracker)
         except (SiteError, ReadError) as exc:
             ctx.manual(http.call, RULE_ID, str(exc), related=related_of(ctx, http))
             continue

@@ -16,6 +16,7 @@ from ionos_migrate.compat import rules as mapping
 
 from .. import shapes
 from ..answer import follow_answer
+from ..error_path import error_answer
 from ..body import (
     BodyError,
     LegacyBody,
@@ -96,7 +97,7 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
     _check_body_not_shared(ctx, http)
     bodies = _bodies(ctx, http)
     site = SiteEdits()
-    client = sdk_client(ctx, site, http)
+    client = sdk_client(ctx, site, http, legacy.base)
     notes: list[str] = []
     kinds = set()
     for body, sent, scope in bodies:
@@ -116,24 +117,26 @@ def rewrite(ctx: RuleContext, http: HttpCall, legacy: LegacyUrl) -> tuple[SiteEd
         remove_inlined(ctx, site, body)
     if len(kinds) != 1:
         raise SiteError("the callers pass bodies for different endpoints (text and image); rewrite by hand")
-    if legacy.base is not None and client is not None and legacy.host_from_default:
-        legacy = replace(legacy, base=None)  # the SDK client is built for the new host, as for a literal URL
-    if legacy.base is not None:
-        if client is not None:
-            raise SiteError("the base URL comes from run time; --target openai does not rewrite such calls yet, "
-                            "--target http does")
+    in_helper = client is not None and client.helper is not None  # the helper calls the SDK, returns the JSON
+    if legacy.base is not None and client is None:
         site.url = url_expression(ctx, site, http, legacy.base, endpoint)
     else:
-        site.url = "" if client else mapping.OPENAI_BASE_URL + endpoint
-    tracker = Tracker(ctx.index, ctx.resolver, shape, site, sdk=client is not None)
+        site.url = "" if client and not in_helper else mapping.OPENAI_BASE_URL + endpoint
+    tracker = Tracker(ctx.index, ctx.resolver, shape, site, sdk=client is not None and not in_helper)
     follow_answer(ctx, http, tracker)
     notes += tracker.notes
+    if client is not None and not in_helper:
+        notes += error_answer(ctx, site, http, tracker)
     model_text = model.entry.name if model.entry and not model.runtime else f"looked up in {TABLE_NAME} at run time"
     message = f"POST {legacy.display_path} -> /v1{endpoint} (model {model_text})"
-    if client is not None:
+    if in_helper:
+        helper = http.forwarder.name.value  # type: ignore[union-attr]
+        message += (f" through the openai SDK ({client.name}) in {helper}(), which now returns the answer's JSON in the "
+                    f"new shape (.to_dict()); the project now needs the openai package")
+    elif client is not None:
         message += f" through the openai SDK ({client.name}); the project now needs the openai package"
     if legacy.base is not None:
-        notes.append(describe(ctx, legacy.base, http.scope))
+        notes.append(describe(ctx, legacy.base, http.scope, client is not None))
     elif legacy.host_from_default:
         notes.append("the legacy URL came from a default value (an environment variable or a parameter); the new URL is written out, so overriding it no longer applies here")
     return site, "; ".join([message, *notes])

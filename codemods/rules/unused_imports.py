@@ -50,7 +50,7 @@ def _exported(ctx: RuleContext) -> set[str]:
 def _used_by_new_code(ctx: RuleContext, name: str) -> bool:
     """Statements the rules insert (a RAG collection query through requests) may use the name."""
     inserted = [line for lines in (*ctx.edits.before.values(), *ctx.edits.after.values()) for line in lines]
-    inserted += list(ctx.edits.prelude.values())
+    inserted += list(ctx.edits.prelude.values()) + ctx.edits.written
     return any(re.search(rf"\b{re.escape(name)}\b", code) for code in inserted)
 
 

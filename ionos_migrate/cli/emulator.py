@@ -46,8 +46,11 @@ def emulator() -> None:
 @click.option("--collections", "collections_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help='JSON file seeding collections: {"id": ["document text", ...]}.')
 @click.option("--seed", default=0, show_default=True, help="Seed of the error-rate draws.")
+@click.option("--fail", default=None, metavar="STATUS[@N]",
+              help="Answer every API request with this error status (401, 500...), or only the Nth with @N "
+                   "(default: $IONOS_MIGRATE_EMULATOR_FAIL).")
 def serve(host: str, port: int, latency: float, error_rate: float, force_429: int, retry_after: int,
-          collections_file: Path | None, seed: int) -> None:
+          collections_file: Path | None, seed: int, fail: str | None) -> None:
     """Serve the OpenAI-compatible API under /v1 and POST /collections/{id}/query.
 
     Any non-empty bearer token is accepted. GET /_emulator/journal lists the
@@ -60,8 +63,11 @@ def serve(host: str, port: int, latency: float, error_rate: float, force_429: in
 
     from ionos_migrate.compat.emulator import create_app
 
-    app = create_app(latency=latency, error_rate=error_rate, force_429=True if force_429 == -1 else force_429,
-                     retry_after=retry_after, collections=_load_collections(collections_file), seed=seed,
-                     journal_limit=JOURNAL_LIMIT)
+    try:
+        app = create_app(latency=latency, error_rate=error_rate, force_429=True if force_429 == -1 else force_429,
+                         retry_after=retry_after, collections=_load_collections(collections_file), seed=seed,
+                         journal_limit=JOURNAL_LIMIT, fail=fail)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fail") from None
     click.echo(f"emulator: http://{host}:{port}/v1 (OpenAI-compatible), http://{host}:{port} (collections)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -40,6 +40,9 @@ def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
         click.option("--target", type=click.Choice(TARGETS), default=None,
                      help="http: keep the code's HTTP library (default); openai: move to the openai SDK."),
+        click.option("--sdk-retries", type=click.IntRange(min=0), default=None, metavar="N",
+                     help="--target openai: max_retries of the generated clients (default 0: one request, as the "
+                          "legacy code sent; the SDK's own default is 2)."),
         model_map_option,
         click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
                      help="Write a report: .json, .sarif, .md or .html."),
@@ -91,7 +94,8 @@ def apply(**kwargs: Any) -> None:
 # --- the run -------------------------------------------------------------------
 
 
-def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model_map_file: Path | None,
+def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, sdk_retries: int | None,
+             model_map_file: Path | None,
              report_path: Path | None, report_format: str | None, jobs: int | None, shard: str | None,
              include: tuple[str, ...], exclude: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
              no_progress: bool, quiet: bool, color: str | None, allow_dirty: bool = False) -> None:
@@ -114,7 +118,8 @@ def _execute(command: str, *, paths: tuple[Path, ...], target: str | None, model
             shard=parse_shard(shard) if shard else None,
         )
         context = MigrationContext(model_map=load_model_map(config, model_map_file),
-                                   target=target or _target(config), line_length=config.line_length)
+                                   target=target or _target(config), line_length=config.line_length,
+                                   sdk_retries=sdk_retries if sdk_retries is not None else _sdk_retries(config))
         selection = _selection(config, select, ignore)
         fmt = format_for(report_path, report_format) if report_path else None
         if report_path and not report_path.resolve().parent.is_dir():
@@ -230,6 +235,13 @@ def _jobs(config: ProjectConfig) -> int:
     value = config.get("jobs", 0)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ConfigError(f"{config.path}: [tool.ionos-migrate] jobs must be a whole number >= 0")
+    return value
+
+
+def _sdk_retries(config: ProjectConfig) -> int:
+    value = config.get("sdk_retries", 0)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{config.path}: [tool.ionos-migrate] sdk-retries must be a whole number >= 0")
     return value
 
 

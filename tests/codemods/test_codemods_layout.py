@@ -226,6 +226,7 @@ def test_the_openai_client_and_call_are_split_and_the_import_starts_its_own_grou
             ionos_client = OpenAI(
                 base_url="https://openai.inference.de-txl.ionos.com/v1",
                 api_key=os.environ["T"],
+                max_retries=0,
             )
             r = ionos_client.chat.completions.create(
                 model="meta-llama/Llama-3.3-70B-Instruct",

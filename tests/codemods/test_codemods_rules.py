@@ -230,13 +230,16 @@ def sdk_site(headers_line: str, extra: str = "") -> str:
 
 
 def test_sdk_client_from_a_module_token_that_may_be_none():
+    """No token: the SDK would refuse to build the client (or take OPENAI_API_KEY for None), where the
+    legacy code sent the request and got a 401; with the placeholder it still sends it, one request."""
     source = sdk_site('TOKEN = os.getenv("IONOS_API_TOKEN")\nHEADERS = {"Authorization": f"Bearer {TOKEN}"}')
     result = run(source, OPENAI)
     assert result.findings[0].status == "migrated"
     assert (
         "ionos_client = OpenAI(\n"
         '    base_url="https://openai.inference.de-txl.ionos.com/v1",\n'
-        '    api_key=TOKEN or "",\n'
+        '    api_key=TOKEN or "no-token",\n'
+        "    max_retries=0,\n"
         ")\n"
     ) in result.code
     assert result.code.index("HEADERS = ") < result.code.index("ionos_client = ")  # created after what it needs
@@ -253,9 +256,17 @@ def test_sdk_client_from_a_module_token_that_may_be_none():
     assert "import requests" not in result.code and "from openai import OpenAI" in result.code
 
 
-def test_sdk_literal_token_is_not_moved_into_a_client():
+def test_sdk_literal_token_is_read_from_its_dict_not_copied():
     result = run(sdk_site('HEADERS = {"Authorization": "Bearer abc"}'), OPENAI)
-    assert result.findings[0].status == "manual" and "Authorization" in result.findings[0].message
+    assert result.findings[0].status == "migrated"
+    assert '    api_key=HEADERS["Authorization"].removeprefix("Bearer "),\n    max_retries=0,\n)' in result.code
+    assert result.code.count("abc") == 1
+
+
+def test_sdk_literal_token_in_the_call_itself_is_manual():
+    source = sdk_site('HEADERS = {}').replace("headers=HEADERS", 'headers={"Authorization": "Bearer abc"}')
+    result = run(source, OPENAI)
+    assert result.findings[0].status == "manual" and "literal" in result.findings[0].message
 
 
 def test_sdk_status_code_check_becomes_try_except():
@@ -320,8 +331,8 @@ def test_starred_body_parameter_is_manual_not_a_crash():
 def test_sdk_literal_token_built_by_concatenation_is_not_moved_into_a_client():
     for header in ('"Bearer " + "abc"', "f\"Bearer {'abc'}\""):
         result = run(sdk_site(f'HEADERS = {{"Authorization": {header}}}'), OPENAI)
-        assert result.findings[0].status == "manual" and "Authorization" in result.findings[0].message
-        assert "api_key" not in result.code
+        assert result.findings[0].status == "migrated"
+        assert 'api_key=HEADERS["Authorization"].removeprefix("Bearer ")' in result.code and result.code.count("abc") == 1
 
 
 def test_module_text_is_generated_once_not_per_session_call(monkeypatch):

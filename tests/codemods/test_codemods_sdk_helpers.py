@@ -8,6 +8,12 @@ tests/cases/send_helper_both runs it through the real openai package.
 
 from __future__ import annotations
 
+import sys as _sys
+from pathlib import Path as _Path
+
+_sys.path.insert(0, str(_Path(__file__).resolve().parent))
+from layout_free import flat  # noqa: E402
+
 import pytest
 from ionos_migrate.codemods import MigrationContext, transform
 from ionos_migrate.compat.model_map import ModelMap
@@ -58,28 +64,29 @@ def test_a_helper_that_only_sends_is_bypassed_by_the_sdk_call(helper):
         '        messages=[{"role": "user", "content": prompt}],\n'
         "    )\n"
         "    return answer.choices[0].message.content\n"
-    ) in result.code
-    assert helper in result.code  # the helper stays for other callers
+    ) in flat(result.code)
+    assert helper in flat(result.code)  # the helper stays for other callers
 
 
 def test_the_helpers_timeout_comes_along():
     helper = "def send(url, payload):\n    return requests.post(url, json=payload, headers=HEADERS, timeout=12).json()\n"
     result = migrate(module(helper))
     assert site(result).status == "migrated"
-    assert 'messages=[{"role": "user", "content": prompt}],\n        timeout=12,\n    )\n    return answer.choices' in result.code
+    assert 'messages=[{"role": "user", "content": prompt}],\n        timeout=12,\n    )\n    return answer.choices' in flat(result.code)
 
 
 @pytest.mark.parametrize(
     ("helper", "why"),
     [
-        # does more than send
-        ('def send(url, payload):\n    logging.info("sending")\n    return requests.post(url, json=payload, headers=HEADERS).json()\n', "does more than send"),
+        # does more than send, and returns an error answer as if it were one (no raise_for_status)
+        ('def send(url, payload):\n    logging.info("sending")\n    return requests.post(url, json=payload, headers=HEADERS).json()\n', "does not keep the response"),
+        ('def send(url, payload):\n    logging.info("sending")\n    r = requests.post(url, json=payload, headers=HEADERS)\n    return r.json()\n', "no raise_for_status()"),
         # through a session (its own headers, retries, adapters)
         ("SESSION = requests.Session()\n\n\ndef send(url, payload):\n    return SESSION.post(url, json=payload, headers=HEADERS).json()\n", "requests.post"),
         # headers built inside the helper
-        ('def send(url, payload):\n    headers = {"Authorization": "Bearer " + os.environ["T"]}\n    return requests.post(url, json=payload, headers=headers).json()\n', "does more than send"),
+        ('def send(url, payload):\n    headers = {"Authorization": "Bearer " + os.environ["T"]}\n    return requests.post(url, json=payload, headers=headers).json()\n', "does not keep the response"),
         # an option the SDK call would not know
-        ("def send(url, payload):\n    return requests.post(url, json=payload, headers=HEADERS, verify=False).json()\n", "does more than send"),
+        ("def send(url, payload):\n    return requests.post(url, json=payload, headers=HEADERS, verify=False).json()\n", "verify=False"),
     ],
 )
 def test_helpers_that_do_more_keep_the_site_manual(helper, why):
@@ -87,10 +94,49 @@ def test_helpers_that_do_more_keep_the_site_manual(helper, why):
     result = migrate(source)
     assert site(result).status == "manual"
     assert why in site(result).message
-    assert "ionos_client" not in result.code and "answer = send(URL" in result.code
+    assert "ionos_client" not in flat(result.code) and "answer = send(URL" in flat(result.code)
 
 
 def test_a_caller_passing_more_than_url_and_body_is_manual():
     helper = "def send(url, payload, retries=1):\n    return requests.post(url, json=payload, headers=HEADERS).json()\n"
     result = migrate(module(helper, CALLER.replace("}})\n", "}}, 3)\n")))
     assert site(result).status == "manual"
+
+
+GUARDED = (
+    "def send(url, payload):\n"
+    "    try:\n"
+    "        r = requests.post(url, json=payload, headers=HEADERS, timeout=5)\n"
+    "        r.raise_for_status()\n"
+    "        return r.json()\n"
+    "    except requests.RequestException as exc:\n"
+    '        logging.warning("hub failed: %s", exc)\n'
+    '        return {"error": str(exc)}\n'
+)
+
+
+def test_a_helper_that_does_more_calls_the_sdk_itself_and_returns_the_new_json():
+    caller = (
+        "\n\ndef ask(prompt):\n"
+        '    answer = send(URL, {"properties": {"input": prompt, "options": {"top_k": "3"}}})\n'
+        '    if "error" in answer:\n        return None\n'
+        '    return answer["properties"]["output"]\n'
+    )
+    result = migrate(module(GUARDED, caller))
+    assert site(result).status == "migrated" and "returns the answer's JSON in the new shape" in site(result).message
+    assert (
+        "        r = ionos_client.chat.completions.create(**payload, timeout=5)\n"
+        "        return r.to_dict()\n"
+        "    except (requests.RequestException, openai.APIError) as exc:\n"
+    ) in flat(result.code)
+    assert "raise_for_status" not in flat(result.code)
+    assert ('answer = send("https://openai.inference.de-txl.ionos.com/v1/chat/completions", {"model": '
+            '"meta-llama/Llama-3.3-70B-Instruct", "messages": [{"role": "user", "content": prompt}], "extra_body": {"top_k": 3}})') in flat(result.code)
+    assert '    return answer["choices"][0]["message"]["content"]\n' in flat(result.code)
+
+
+def test_a_helper_with_another_caller_cannot_call_the_sdk_for_both():
+    caller = CALLER + '\n\ndef other():\n    return send("https://example.com/api", {"q": 1})\n'
+    result = migrate(module(GUARDED, caller))
+    assert site(result).status == "manual" and "called from more places" in site(result).message
+    assert "ionos_client" not in flat(result.code)

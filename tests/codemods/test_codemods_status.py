@@ -120,10 +120,11 @@ def test_library_base_exception_around_the_call_also_catches_the_sdk_errors():
     [
         # the success branch reads the status: the SDK gives no status there
         ("    if r.status_code == 200:\n        print(r.status_code)\n    return None\n", "status_code"),
-        # the failure branch reads the body of the error answer
-        ("    if r.status_code != 200:\n        raise RuntimeError(r.text)\n    return r.json()\n", "r.text"),
-        # the failure branch falls through and the response is read afterwards
-        ('    if r.status_code != 200:\n        print("failed")\n    return r.json()["properties"]["output"]\n', "after its status check"),
+        # the failure branch reads what the SDK's error does not have
+        ("    if r.status_code != 200:\n        raise RuntimeError(r.elapsed)\n    return r.json()\n", "r.elapsed"),
+        # the failure branch falls through and the answer is read twice afterwards
+        ('    if r.status_code != 200:\n        print("failed")\n    print(r.json().get("properties", {}).get("output"))\n'
+         '    return r.json().get("properties", {}).get("output", "")\n', "after its status check"),
         # a check the tool does not map
         ('    if r.status_code == 201:\n        return r.json()["properties"]["output"]\n    return None\n', "not `r.status_code == 200`"),
         ('    if r.status_code == 200:\n        return r.json()["properties"]["output"]\n    elif r.status_code == 429:\n        return "busy"\n    return None\n', "elif"),
@@ -204,6 +205,13 @@ def run_ask(source: str, base_url: str, monkeypatch) -> tuple[str, object]:
         '    if r.status_code != 200:\n        raise RuntimeError(f"IONOS answered {r.status_code}")\n    return r.json()["properties"]["output"]\n',
         '    if r.status_code == 200:\n        return r.json()["properties"]["output"]\n    return None\n',
         '    if not r.ok:\n        return f"failed with {r.status_code}"\n    return r.json()["properties"]["output"]\n',
+        # the failure branch reads the error answer's text, status and JSON: the SDK's error has them
+        '    if r.status_code != 200:\n        raise RuntimeError(r.status_code, r.text, r.json()["messages"])\n    return r.json()["properties"]["output"]\n',
+        # the failure branch falls through, and the answer read below it gave the error answer a default
+        '    if r.status_code != 200:\n        print("failed", r.status_code)\n    data = r.json()\n    return data.get("properties", {}).get("output", "none")\n',
+        # no status check at all: a .get() default is what the error answer gave
+        '    return r.json().get("properties", {}).get("output", "fallback")\n',
+        '    data = r.json()\n    text = data.get("properties", {}).get("output", "fallback")\n    return text.upper()\n',
     ],
 )
 def test_error_answers_behave_the_same_before_and_after(body, monkeypatch):
@@ -212,6 +220,36 @@ def test_error_answers_behave_the_same_before_and_after(body, monkeypatch):
     assert "except openai.APIStatusError" in after
     with serve_in_thread(REFUSING) as base_url:
         assert run_ask(after, base_url, monkeypatch) == run_ask(before, base_url, monkeypatch)
+
+
+def test_an_error_answer_read_after_the_check_re_raises_the_sdk_error():
+    body = '    if r.status_code != 200:\n        print("failed")\n    return r.json()["properties"]["output"]\n'
+    result = migrate(module(body))
+    assert result.findings[0].status == "migrated" and "re-raises" in result.findings[0].message
+    assert '    except openai.APIStatusError:\n        print("failed")\n        raise\n    return r.choices[0].message.content\n' in result.code
+
+
+def test_a_get_default_inside_except_exception_stays_the_value(monkeypatch):
+    """The legacy code returned "fallback" for an error answer, never reaching the handler; so does the rewrite."""
+    source = module("", imports="").replace(
+        "def ask(prompt):\n    r = requests.post(",
+        "def ask(prompt):\n    try:\n        r = requests.post(",
+    ) + '        return r.json().get("properties", {}).get("output", "fallback")\n    except Exception as e:\n        return f"Error: {e}"\n'
+    result = migrate(source)
+    assert result.findings[0].status == "migrated"
+    assert (
+        "        try:\n            r = ionos_client.chat.completions.create(" in result.code
+        and '        except openai.APIStatusError:\n            return "fallback"\n'
+            '        return (r.choices[0].message.content or "fallback")\n    except Exception as e:\n' in result.code
+    )
+    with serve_in_thread(REFUSING) as base_url:
+        assert run_ask(result.code, base_url, monkeypatch) == run_ask(source, base_url, monkeypatch) == ("returned", "fallback")
+
+
+def test_except_key_error_around_the_read_is_manual():
+    source = module('    try:\n        return r.json()["properties"]["output"]\n    except KeyError:\n        return "no answer"\n')
+    result = migrate(source)
+    assert result.findings[0].status == "manual" and "except KeyError" in result.findings[0].message
 
 
 def test_a_site_migrated_on_a_later_run_loses_the_earlier_marker():

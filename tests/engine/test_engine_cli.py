@@ -375,6 +375,19 @@ def test_target_reaches_the_codemods_from_the_flag_or_the_configuration(tmp_path
     assert cli(tmp_path, "diff", "--target", "http").stdout == http  # the flag wins
 
 
+def test_sdk_retries_come_from_the_flag_or_the_configuration(tmp_path, cli):
+    make_tree(tmp_path, {"legacy.py": LEGACY_MODULE.replace('"Bearer token"', 'f"Bearer {TOKEN}"').replace(
+        "import requests\n", 'import requests\n\nTOKEN = "t" + str(1)\n')})
+    assert "max_retries=0," in cli(tmp_path, "diff", "--target", "openai").stdout  # faithful: one request
+    assert "max_retries=2," in cli(tmp_path, "diff", "--target", "openai", "--sdk-retries", "2").stdout
+    (tmp_path / "pyproject.toml").write_text('[tool.ionos-migrate]\ntarget = "openai"\nsdk-retries = 3\n')
+    assert "max_retries=3," in cli(tmp_path, "diff").stdout
+    assert "max_retries=1," in cli(tmp_path, "diff", "--sdk-retries", "1").stdout  # the flag wins
+    (tmp_path / "pyproject.toml").write_text('[tool.ionos-migrate]\nsdk-retries = -1\n')
+    result = cli(tmp_path, "diff")
+    assert result.exit_code == 2 and "sdk-retries must be a whole number >= 0" in result.output
+
+
 def test_report_into_a_missing_folder_is_refused_before_apply_writes_anything(tmp_path, cli):
     make_tree(tmp_path, {"legacy.py": LEGACY_MODULE})
     result = cli(tmp_path, "apply", "--report", str(tmp_path / "nope" / "r.json"))

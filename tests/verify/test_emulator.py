@@ -237,6 +237,41 @@ def test_error_rate_one_always_fails_zero_never() -> None:
         assert client.chat.completions.create(**CHAT).choices
 
 
+def test_fail_switch_answers_every_api_request_with_the_status(monkeypatch) -> None:
+    monkeypatch.setenv("IONOS_MIGRATE_EMULATOR_FAIL", "401")
+    app = create_app()
+    with serve_in_thread(app) as url:
+        client = OpenAI(base_url=url + "/v1", api_key="t", max_retries=0)
+        for _ in range(2):
+            with pytest.raises(AuthenticationError):
+                client.chat.completions.create(**CHAT)
+        with pytest.raises(AuthenticationError):
+            client.models.list()
+        query = post(url, "/collections/kb/query", {"query": "x", "limit": 1})  # the live legacy API keeps working
+    assert query.status_code == 200
+    assert [e["status"] for e in app.state.journal.entries()] == [401, 401, 401, 200]
+
+
+def test_fail_switch_for_the_nth_request_only() -> None:
+    app = create_app(fail="500@2")
+    with serve_in_thread(app) as url:
+        client = OpenAI(base_url=url + "/v1", api_key="t", max_retries=0)
+        assert client.chat.completions.create(**CHAT).choices
+        with pytest.raises(APIStatusError) as caught:
+            client.chat.completions.create(**CHAT)
+        assert caught.value.status_code == 500
+        assert client.chat.completions.create(**CHAT).choices
+
+
+@pytest.mark.parametrize("value", ["200", "oops", "401@x", "600", "500@-1"])
+def test_fail_switch_rejects_what_is_not_an_error_status(value, monkeypatch) -> None:
+    with pytest.raises(ValueError, match="error status"):
+        create_app(fail=value)
+    monkeypatch.setenv("IONOS_MIGRATE_EMULATOR_FAIL", value)
+    with pytest.raises(ValueError, match="IONOS_MIGRATE_EMULATOR_FAIL"):
+        create_app()
+
+
 def test_journal_records_every_request_without_the_token(ionos_emulator: str, ionos_emulator_app) -> None:
     post(ionos_emulator, "/v1/chat/completions", CHAT)
     post(ionos_emulator, "/models/x/predictions", {"properties": {"input": "x"}})

@@ -247,3 +247,11 @@ def test_cli_reads_the_before_trees_pyproject_model_map(tmp_path: Path) -> None:
     (before / "pyproject.toml").write_text(f'[tool.ionos-migrate.models]\n"{unknown}" = "acme/our-finetune"\n', "utf-8")
     result = CliRunner().invoke(main, ["verify", "--before", str(before), "--after", str(after), "--", *APP])
     assert result.exit_code == 0, result.output
+
+
+def test_a_bad_emulator_fail_switch_is_a_usage_error(tmp_path, monkeypatch):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    monkeypatch.setenv("IONOS_MIGRATE_EMULATOR_FAIL", "sometimes")
+    with pytest.raises(VerifyError, match="IONOS_MIGRATE_EMULATOR_FAIL"):
+        verify(tmp_path / "a", tmp_path / "b", [sys.executable, "-c", "pass"])

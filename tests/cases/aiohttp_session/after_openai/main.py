@@ -13,6 +13,7 @@ async def generate(prompt):
         ionos_async_client = AsyncOpenAI(
             base_url="https://openai.inference.de-txl.ionos.com/v1",
             api_key=os.environ['IONOS_API_TOKEN'],
+            max_retries=0,
         )
         resp = await ionos_async_client.chat.completions.create(
             model="meta-llama/Llama-3.3-70B-Instruct",

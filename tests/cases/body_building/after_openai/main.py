@@ -7,6 +7,7 @@ HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}", "Content-
 ionos_client = OpenAI(
     base_url="https://openai.inference.de-txl.ionos.com/v1",
     api_key=os.environ['IONOS_API_TOKEN'],
+    max_retries=0,
 )
 
 

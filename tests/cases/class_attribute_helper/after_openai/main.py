@@ -11,6 +11,11 @@ class HubClient:
     def __init__(self):
         self.session = requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"})
+        self.ionos_client = OpenAI(
+            base_url="https://openai.inference.de-txl.ionos.com/v1",
+            api_key=os.environ['IONOS_API_TOKEN'],
+            max_retries=0,
+        )
 
     def _url(self):
         return f"{self.BASE}/models/{self.MODEL}/predictions"  # legacy: predictions URL
@@ -21,11 +26,7 @@ class HubClient:
             "messages": [{"role": "user", "content": prompt}],
             "max_tokens": int(max_tokens),
         }
-        ionos_client = OpenAI(
-            base_url="https://openai.inference.de-txl.ionos.com/v1",
-            api_key=os.environ['IONOS_API_TOKEN'],
-        )
-        response = ionos_client.chat.completions.create(**payload)  # legacy: predictions call
+        response = self.ionos_client.chat.completions.create(**payload)  # legacy: predictions call
         return response.choices[0].message.content  # legacy: answer read
 
 

@@ -29,7 +29,8 @@ class HubLLM:
         }
         ionos_client = OpenAI(
             base_url="https://openai.inference.de-txl.ionos.com/v1",
-            api_key=self.token,
+            api_key=self.token or "no-token",
+            max_retries=0,
         )
         r = ionos_client.chat.completions.create(**body)  # legacy: predictions call
         return r.choices[0].message.content  # legacy: answer read

@@ -7,6 +7,11 @@ from openai import OpenAI
 BASE = "https://inference.de-txl.ionos.com"  # legacy: legacy host
 MODEL_ID = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 TOKEN = os.environ["IONOS_API_TOKEN"]
+ionos_client = OpenAI(
+    base_url="https://openai.inference.de-txl.ionos.com/v1",
+    api_key=TOKEN,
+    max_retries=0,
+)
 
 
 def complete(prompt: str) -> str:
@@ -16,10 +21,6 @@ def complete(prompt: str) -> str:
         "max_tokens": 200,
         "temperature": 0.1,
     }
-    ionos_client = OpenAI(
-        base_url="https://openai.inference.de-txl.ionos.com/v1",
-        api_key=TOKEN,
-    )
     try:
         response = ionos_client.chat.completions.create(**payload, timeout=30)  # legacy: predictions call
     except openai.APIStatusError as error:

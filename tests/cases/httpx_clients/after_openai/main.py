@@ -2,21 +2,19 @@ import asyncio
 import os
 
 import httpx
-from openai import AsyncOpenAI
-from openai import OpenAI
-
-
-ionos_async_client = AsyncOpenAI(
-    base_url="https://openai.inference.de-txl.ionos.com/v1",
-    api_key=os.environ['IONOS_API_TOKEN'],
-)
-
+from openai import AsyncOpenAI, OpenAI
 
 MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
 ionos_client = OpenAI(
     base_url="https://openai.inference.de-txl.ionos.com/v1",
     api_key=os.environ['IONOS_API_TOKEN'],
+    max_retries=0,
+)
+ionos_async_client = AsyncOpenAI(
+    base_url="https://openai.inference.de-txl.ionos.com/v1",
+    api_key=os.environ['IONOS_API_TOKEN'],
+    max_retries=0,
 )
 
 

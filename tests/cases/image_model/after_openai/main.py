@@ -10,6 +10,7 @@ def draw(prompt):
     ionos_client = OpenAI(
         base_url="https://openai.inference.de-txl.ionos.com/v1",
         api_key=os.environ['IONOS_API_TOKEN'],
+        max_retries=0,
     )
     r = ionos_client.images.generate(
         model="black-forest-labs/FLUX.1-schnell",

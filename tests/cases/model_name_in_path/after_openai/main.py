@@ -9,6 +9,7 @@ def generate(prompt):
     ionos_client = OpenAI(
         base_url="https://openai.inference.de-txl.ionos.com/v1",
         api_key=os.environ["IONOS_API_TOKEN"],
+        max_retries=0,
     )
     r = ionos_client.chat.completions.create(  # legacy: predictions call with body
         model="meta-llama/Meta-Llama-3.1-8B-Instruct",

@@ -1,5 +1,6 @@
 import os
 
+import openai
 from openai import OpenAI
 
 BASE = "https://inference.de-txl.ionos.com"  # legacy: legacy host
@@ -8,15 +9,19 @@ HEADERS = {"Authorization": "Bearer " + os.environ["IONOS_API_TOKEN"]}
 ionos_client = OpenAI(
     base_url="https://openai.inference.de-txl.ionos.com/v1",
     api_key=os.environ["IONOS_API_TOKEN"],
+    max_retries=0,
 )
 
 
 def with_percent(prompt):
-    r = ionos_client.chat.completions.create(  # legacy: predictions call with body
-        model="meta-llama/Llama-3.3-70B-Instruct",
-        messages=[{"role": "user", "content": prompt}],
-        max_tokens=50,
-    )
+    try:
+        r = ionos_client.chat.completions.create(  # legacy: predictions call with body
+            model="meta-llama/Llama-3.3-70B-Instruct",
+            messages=[{"role": "user", "content": prompt}],
+            max_tokens=50,
+        )
+    except openai.APIStatusError:
+        return ""
     return (r.choices[0].message.content or "")  # legacy: answer read
 
 

@@ -45,6 +45,7 @@ async def answer(question):
         ionos_async_client = AsyncOpenAI(
             base_url="https://openai.inference.de-txl.ionos.com/v1",
             api_key=os.environ['IONOS_API_TOKEN'],
+            max_retries=0,
         )
         resp = await ionos_async_client.chat.completions.create(**payload)
         data = resp

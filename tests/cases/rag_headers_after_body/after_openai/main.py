@@ -35,6 +35,11 @@ def ionos_rag_messages(text, query, context):
 
 MODEL = "b18b18de-92c3-466e-81a8-e5df91890091"  # legacy: model id
 TOKEN = os.environ["IONOS_API_TOKEN"]
+ionos_client = OpenAI(
+    base_url="https://openai.inference.de-txl.ionos.com/v1",
+    api_key=TOKEN,
+    max_retries=0,
+)
 
 
 def summarise(question, collection):
@@ -45,10 +50,6 @@ def summarise(question, collection):
     }
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
     try:
-        ionos_client = OpenAI(
-            base_url="https://openai.inference.de-txl.ionos.com/v1",
-            api_key=TOKEN,
-        )
         _ionos_hits = requests.post(
             "https://inference.de-txl.ionos.com/collections/"
             + ionos_collection_id(collection)

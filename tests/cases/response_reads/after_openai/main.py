@@ -8,6 +8,7 @@ HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
 ionos_client = OpenAI(
     base_url="https://openai.inference.de-txl.ionos.com/v1",
     api_key=os.environ['IONOS_API_TOKEN'],
+    max_retries=0,
 )
 
 
@@ -21,11 +22,14 @@ def send(prompt):
 
 
 def with_get_chain(prompt):
-    r = ionos_client.chat.completions.create(  # legacy: predictions call with body
-        model="meta-llama/Llama-3.3-70B-Instruct",
-        messages=[{"role": "user", "content": prompt}],
-        max_tokens=30,
-    )
+    try:
+        r = ionos_client.chat.completions.create(  # legacy: predictions call with body
+            model="meta-llama/Llama-3.3-70B-Instruct",
+            messages=[{"role": "user", "content": prompt}],
+            max_tokens=30,
+        )
+    except openai.APIStatusError:
+        return ""
     return (r.choices[0].message.content or "")  # legacy: answer read
 
 

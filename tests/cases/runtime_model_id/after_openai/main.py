@@ -21,6 +21,7 @@ def generate(prompt, model_id):
     ionos_client = OpenAI(
         base_url="https://openai.inference.de-txl.ionos.com/v1",
         api_key=os.environ['IONOS_API_TOKEN'],
+        max_retries=0,
     )
     r = ionos_client.chat.completions.create(
         model=IONOS_LEGACY_MODELS.get(model_id, model_id),
@@ -34,6 +35,7 @@ def generate_from_settings(prompt, settings):
     ionos_client = OpenAI(
         base_url="https://openai.inference.de-txl.ionos.com/v1",
         api_key=os.environ['IONOS_API_TOKEN'],
+        max_retries=0,
     )
     r = ionos_client.chat.completions.create(
         model=IONOS_LEGACY_MODELS.get(settings.model_id, settings.model_id),

@@ -10,6 +10,7 @@ HEADERS = {"Authorization": f"Bearer {os.environ['IONOS_API_TOKEN']}"}
 ionos_client = OpenAI(
     base_url="https://openai.inference.de-txl.ionos.com/v1",
     api_key=os.environ['IONOS_API_TOKEN'],
+    max_retries=0,
 )
 
 
@@ -44,7 +45,8 @@ def ask_guarded(prompt):
 def ask_with_token(prompt, token):
     ionos_client = OpenAI(
         base_url="https://openai.inference.de-txl.ionos.com/v1",
-        api_key=token,
+        api_key=token or "no-token",
+        max_retries=0,
     )
     try:
         response = ionos_client.chat.completions.create(  # legacy: predictions call with body

@@ -14,6 +14,7 @@ def generate(prompt):
     ionos_client = OpenAI(
         base_url="https://openai.inference.de-txl.ionos.com/v1",
         api_key=os.environ['IONOS_API_TOKEN'],
+        max_retries=0,
     )
     resp = ionos_client.chat.completions.create(**payload, timeout=30)
     return resp.choices[0].message.content  # legacy: answer read

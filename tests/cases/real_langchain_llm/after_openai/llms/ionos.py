@@ -5,6 +5,17 @@ from openai import OpenAI
 from .base import LLM
 
 
+def ionos_openai_base(base):
+    """The new API's base for a base URL of the retired IONOS API (from ionos-migrate).
+
+    The retired host, or no value, becomes the OpenAI-compatible API; any
+    other base is taken to be OpenAI-compatible already and kept.
+    """
+    if not base or "//inference.de-txl.ionos.com" in base:
+        return "https://openai.inference.de-txl.ionos.com/v1"
+    return base.rstrip("/")
+
+
 IONOS_LEGACY_MODELS = {
     "6cbc28c9-217d-421c-85fb-754d79c61423": "black-forest-labs/FLUX.1-schnell",
     "b18b18de-92c3-466e-81a8-e5df91890091": "meta-llama/Llama-3.3-70B-Instruct",
@@ -26,8 +37,9 @@ class IonosHubLLM(LLM):
 
     def _call(self, prompt: str, stop=None) -> str:
         ionos_client = OpenAI(
-            base_url="https://openai.inference.de-txl.ionos.com/v1",
+            base_url=ionos_openai_base(self.endpoint),
             api_key=os.environ['IONOS_API_TOKEN'],
+            max_retries=0,
         )
         response = ionos_client.chat.completions.create(
             model=IONOS_LEGACY_MODELS.get(self.model_id, self.model_id),

@@ -1,0 +1,3 @@
+from .ionos import IonosClient
+
+__all__ = ["IonosClient"]

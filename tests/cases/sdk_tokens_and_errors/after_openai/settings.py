@@ -1,0 +1,3 @@
+import os
+
+API_TOKEN = os.getenv("IONOS_API_TOKEN", "")
